@@ -1,0 +1,322 @@
+"""The question-answering engine: condense → retrieve → answer → validate citations.
+
+The steps are plain methods composed into a LangChain (LCEL) runnable by `assistant.chain`; the
+engine owns the loaded index, the retriever and the backend, and is what every surface (CLI, web
+UI, Slack, eval) calls.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.addressing import Address, resolve
+from assistant.backends import AnswerBackend, BackendError, Draft, Evidence, create_backend
+from assistant.backends.base import EvidenceSentence
+from assistant.backends.extractive import ExtractiveBackend
+from assistant.citations import check_citations, cited_numbers
+from assistant.evidence import rank_sentences
+from assistant.refusal import RefusalFeatures, RefusalThresholds, refusal_features, should_refuse
+from assistant.result import AnswerResult, Retrieved, Turn
+from assistant.retrieval import Hit, Retriever, Signals
+from assistant.settings import Settings
+from index.embeddings import E5Embeddings
+from index.normalize import cjk_share, strip_control_characters
+from index.parser import Paragraph
+from index.store import ChromaTarget, load_index
+
+log = logging.getLogger(__name__)
+FOLLOW_UP_BOOST = 0.15
+_FOLLOW_UP = re.compile(
+    r"(它|他们|她们|他|她|其|该|此|这|那|上述|前者|后者|后来|还有|另外|那么|为什么|\b(it|its|they|them|their|this|that|these|those|he|she|his|her)\b)",
+    re.IGNORECASE,
+)
+_ONLY_ASKS_CONTENT = re.compile(
+    r"^[\s\W]*(讲了?什么|说了?什么|写了?什么|的?内容是?什么|的?主要内容|讲的是什么|是关于什么的?|概括一下|总结一下|"
+    r"what does (it|this) say|what is it about|summari[sz]e( it)?|what does .{0,20} say)?[\s\W]*$",
+    re.IGNORECASE,
+)
+REFUSAL_PREFIX_ZH = "报告中没有涉及"
+REFUSAL_PREFIX_EN = "The report does not address"
+
+
+class QuestionError(ValueError):
+    """The question cannot be asked as it is (empty, too long); the message is for the user."""
+
+
+@dataclass
+class Condensed:
+    query: str
+    boost: dict[str, float] = field(default_factory=dict)
+    rewritten_by_model: bool = False
+
+
+@dataclass
+class Retrieval:
+    hits: list[Hit]
+    signals: Signals | None
+    address: Address
+    refused: bool
+    refusal_text: str = ""
+    features: RefusalFeatures | None = None
+    evidence: list[EvidenceSentence] = field(default_factory=list)
+
+
+def clean_question(question: str, max_chars: int) -> str:
+    text = strip_control_characters(question or "").strip()
+    english = cjk_share(text) < 0.3 and bool(re.search(r"[A-Za-z]", text))
+    if not text:
+        raise QuestionError("Please enter a question." if english else "请输入问题。")
+    if len(text) > max_chars:
+        if english:
+            raise QuestionError(f"The question is {len(text)} characters long; the limit is {max_chars}.")
+        raise QuestionError(f"问题过长（{len(text)} 字），上限为 {max_chars} 字。")
+    return text
+
+
+def question_language(text: str) -> str:
+    return "zh" if cjk_share(text) >= 0.3 or not re.search(r"[A-Za-z]", text) else "en"
+
+
+class Engine:
+    def __init__(
+        self,
+        retriever: Retriever,
+        backend: AnswerBackend,
+        k: int = 5,
+        max_question_chars: int = 2000,
+        thresholds: RefusalThresholds | None = None,
+    ) -> None:
+        from assistant.chain import build_chain
+
+        self.retriever = retriever
+        self.backend = backend
+        self.fallback = ExtractiveBackend()
+        self.k = k
+        self.max_question_chars = max_question_chars
+        self.thresholds = thresholds or RefusalThresholds.load()
+        self.labels = {r.document: r.label for r in retriever.reports}
+        self.existing = {(p.document, p.number) for p in retriever.paragraphs}
+        self.chain = build_chain(self)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, embeddings: E5Embeddings | None = None) -> Engine:
+        """Open the index (it must exist: `ensure_index` builds it) and the configured backend."""
+        embeddings = embeddings or E5Embeddings()
+        target = ChromaTarget(settings.chroma_host, settings.chroma_port)
+        stored = load_index(settings.index_dir, target, embeddings)
+        backend = create_backend(settings.llm_backend, settings)
+        return cls(Retriever(stored, embeddings), backend, settings.retrieval_k, settings.max_question_chars)
+
+    @property
+    def paragraph_count(self) -> int:
+        return len(self.retriever.paragraphs)
+
+    def paragraph(self, number: int, document: str | None = None) -> Paragraph | None:
+        return self.retriever.paragraph(number, document)
+
+    # -- public API -----------------------------------------------------------------------------
+    def ask(self, question: str, history: list[Turn] | None = None) -> AnswerResult:
+        text = clean_question(question, self.max_question_chars)
+        return self.chain.invoke({"question": text, "history": list(history or []), "started": time.perf_counter()})
+
+    def stream(self, question: str, history: list[Turn] | None = None) -> Iterator[str | AnswerResult]:
+        """Yield answer text pieces as they arrive, then the validated `AnswerResult` last."""
+        state: dict[str, Any] = {
+            "question": clean_question(question, self.max_question_chars),
+            "history": list(history or []),
+            "started": time.perf_counter(),
+        }
+        state["condensed"] = self.condense(state)
+        state["retrieval"] = self.retrieve(state)
+        state["retrieved_at"] = time.perf_counter()
+        pieces: list[str] = []
+        if state["retrieval"].refused:
+            state["draft"] = Draft(state["retrieval"].refusal_text)
+            yield state["draft"].text
+        else:
+            evidence = self._evidence(state)
+            try:
+                for piece in self.backend.stream(evidence):
+                    pieces.append(piece)
+                    yield piece
+                state["draft"] = Draft("".join(pieces), model=getattr(self.backend, "model", ""))
+            except BackendError as error:
+                state["draft"] = self._fallback(evidence, error)
+                yield "\n\n" + state["draft"].text if pieces else state["draft"].text
+        yield self.finish(state)
+
+    # -- chain steps ----------------------------------------------------------------------------
+    def condense(self, state: dict[str, Any]) -> Condensed:
+        question: str = state["question"]
+        history: list[Turn] = state["history"]
+        if not history:
+            return Condensed(question)
+        previous = history[-1]
+        boost = {
+            f"{self._default_document}#{n}": FOLLOW_UP_BOOST
+            for n in (previous.citations or tuple(cited_numbers(previous.answer)))
+        }
+        try:
+            rewritten = self.backend.condense(question, history)
+        except BackendError as error:
+            log.warning("condensing with %s failed (%s); using the previous question", self.backend.name, error)
+            rewritten = None
+        if rewritten:
+            return Condensed(rewritten, boost, rewritten_by_model=True)
+        if _FOLLOW_UP.search(question) or len(question) <= 12:
+            return Condensed(f"{previous.question} {question}", boost)
+        return Condensed(question)
+
+    def retrieve(self, state: dict[str, Any]) -> Retrieval:
+        question: str = state["question"]
+        condensed: Condensed = state["condensed"]
+        address = resolve(question, {p.number for p in self.retriever.paragraphs}, self._sections)
+        if not address.is_empty:
+            return self._retrieve_addressed(question, condensed, address)
+        signals = self.retriever.signals(condensed.query)
+        hits = self.retriever.rank(signals, condensed.boost)[: self.k]
+        features = refusal_features(self.retriever, signals, hits)
+        refused = should_refuse(features, self.thresholds)
+        retrieval = Retrieval(hits, signals, address, refused, features=features)
+        if refused:
+            retrieval.refusal_text = self._refusal_text(question, hits)
+        else:
+            retrieval.evidence = rank_sentences(self.retriever, signals, hits[:3])
+        return retrieval
+
+    def draft(self, state: dict[str, Any]) -> Draft:
+        retrieval: Retrieval = state["retrieval"]
+        state["retrieved_at"] = time.perf_counter()
+        if retrieval.refused:
+            return Draft(retrieval.refusal_text)
+        evidence = self._evidence(state)
+        try:
+            return self.backend.answer(evidence)
+        except BackendError as error:
+            return self._fallback(evidence, error)
+
+    def finish(self, state: dict[str, Any]) -> AnswerResult:
+        question: str = state["question"]
+        retrieval: Retrieval = state["retrieval"]
+        draft: Draft = state["draft"]
+        retrieved_keys = {(h.paragraph.document, h.paragraph.number) for h in retrieval.hits}
+        checked = check_citations(draft.text, retrieved_keys, self.existing, self.labels, self._default_document)
+        refused = retrieval.refused or _is_model_refusal(checked.text)
+        finished = time.perf_counter()
+        return AnswerResult(
+            question=question,
+            answer=checked.text,
+            citations=[] if refused else list(dict.fromkeys(number for _, number in checked.cited)),
+            refused=refused,
+            retrieved=[Retrieved(h.paragraph, h.score) for h in retrieval.hits],
+            backend=self.backend.name,
+            timings_ms={
+                "retrieve": (state["retrieved_at"] - state["started"]) * 1000,
+                "answer": (finished - state["retrieved_at"]) * 1000,
+                "total": (finished - state["started"]) * 1000,
+            },
+            standalone_question=state["condensed"].query,
+            cited_keys=[] if refused else [f"{d}#{n}" for d, n in checked.cited],
+            removed_citations=checked.removed,
+            notice=state.get("notice", ""),
+            language=question_language(question),
+            supporting={} if refused else draft.supporting,
+            model=draft.model,
+        )
+
+    # -- helpers --------------------------------------------------------------------------------
+    @property
+    def _default_document(self) -> str:
+        return self.retriever.reports[0].document
+
+    @property
+    def _sections(self):  # noqa: ANN202 - sections of the first report; addressing is per report
+        return self.retriever.reports[0].sections
+
+    def _evidence(self, state: dict[str, Any]) -> Evidence:
+        retrieval: Retrieval = state["retrieval"]
+        return Evidence(
+            question=state["question"],
+            standalone_question=state["condensed"].query,
+            language=question_language(state["question"]),
+            paragraphs=[hit.paragraph for hit in retrieval.hits],
+            sentences=retrieval.evidence,
+            history=state["history"],
+            citation_labels=self.labels,
+        )
+
+    def _fallback(self, evidence: Evidence, error: BackendError) -> Draft:
+        log.warning("backend %s failed: %s; answering extractively", self.backend.name, error)
+        draft = self.fallback.answer(evidence)
+        note = (
+            f"（{self.backend.name} 模型暂不可用：{error}。以下为直接摘自报告的回答。）"
+            if evidence.language == "zh"
+            else f"({self.backend.name} is unavailable: {error}. Showing sentences quoted from the report instead.)"
+        )
+        return Draft(f"{note}\n{draft.text}", draft.supporting)
+
+    def _retrieve_addressed(self, question: str, condensed: Condensed, address: Address) -> Retrieval:
+        numbers = list(address.paragraphs)
+        for section in self._sections:
+            if section.number in address.sections:
+                numbers.extend(n for n in section.paragraph_numbers if n not in numbers)
+        if not numbers:
+            return Retrieval([], None, address, True, refusal_text=self._missing_text(question, address))
+        paragraphs = [p for n in numbers if (p := self.retriever.paragraph(n)) is not None]
+        hits = [Hit(p, 1.0) for p in paragraphs]
+        remainder = question
+        for start, end in sorted(address.spans, reverse=True):
+            remainder = remainder[:start] + " " + remainder[end:]
+        if _ONLY_ASKS_CONTENT.match(remainder) or not remainder.strip():
+            evidence = _opening_sentences(self.retriever, paragraphs)
+        else:
+            signals = self.retriever.signals(remainder)
+            evidence = rank_sentences(self.retriever, signals, hits)
+        return Retrieval(hits, None, address, False, evidence=evidence)
+
+    def _missing_text(self, question: str, address: Address) -> str:
+        count = len(self.retriever.paragraphs)
+        sections = len(self._sections)
+        if question_language(question) == "en":
+            parts = [f"The report has {count} paragraphs and {sections} sections"]
+            if address.missing_paragraphs:
+                parts.append(f"there is no paragraph {', '.join(map(str, address.missing_paragraphs))}")
+            if address.missing_sections:
+                parts.append(f"there is no section {', '.join(address.missing_sections)}")
+            return "; ".join(parts) + "."
+        parts = [f"报告共有 {count} 段、{sections} 节"]
+        if address.missing_paragraphs:
+            parts.append("没有" + "、".join(f"第{n}段" for n in address.missing_paragraphs))
+        if address.missing_sections:
+            parts.append("没有" + "、".join(f"第{s}节" for s in address.missing_sections))
+        return "，".join(parts) + "。"
+
+    def _refusal_text(self, question: str, hits: list[Hit]) -> str:
+        nearest = hits[:3]
+        if question_language(question) == "en":
+            listed = ", ".join(f"paragraph {h.paragraph.number} ({h.paragraph.section_title})" for h in nearest)
+            return f"{REFUSAL_PREFIX_EN} this question. The nearest paragraphs are: {listed}."
+        listed = "、".join(f"第{h.paragraph.number}段（{h.paragraph.section_title}）" for h in nearest)
+        return f"{REFUSAL_PREFIX_ZH}这个问题。最接近的段落是：{listed}。"
+
+
+def _opening_sentences(retriever: Retriever, paragraphs: list[Paragraph]) -> list[EvidenceSentence]:
+    """For 「第12段讲了什么」: each paragraph's first sentences, in order, scored so all are kept."""
+    evidence = []
+    for paragraph in paragraphs[:4]:
+        _, spans = retriever.sentence_vectors_of(paragraph.key)
+        per_paragraph = 2 if len(paragraphs) == 1 else 1
+        for start, end in spans[:per_paragraph]:
+            text = paragraph.plain_text[start:end]
+            evidence.append(EvidenceSentence(paragraph, text, int(start), int(end), 1.0))
+    return evidence
+
+
+def _is_model_refusal(text: str) -> bool:
+    head = text.strip()[:40]
+    return head.startswith((REFUSAL_PREFIX_ZH, REFUSAL_PREFIX_EN, "The report does not cover"))

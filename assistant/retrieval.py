@@ -1,0 +1,176 @@
+"""Hybrid retrieval: dense vectors from Chroma, sentence-level similarity, and BM25 over jieba tokens.
+
+Each signal is scaled to [0, 1] across the candidates of one query and the three are mixed with
+weights learned on the development gold set (`assistant/data/fusion.json`, written by
+`python -m eval tune`). English questions have no useful jieba tokens against a Chinese report, so
+for them the lexical weight is moved onto the dense signals.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index.embeddings import E5Embeddings
+from index.normalize import cjk_share
+from index.parser import Paragraph, Report
+from index.store import StoredIndex
+from index.tokenize import tokenize
+
+FUSION_FILE = Path(__file__).with_name("data") / "fusion.json"
+CANDIDATES = 50
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """How much each signal counts; `english_*` apply when the question has no Chinese."""
+
+    paragraph: float = 0.3
+    sentence: float = 0.3
+    lexical: float = 0.4
+    english_paragraph: float = 0.5
+    english_sentence: float = 0.5
+    english_lexical: float = 0.0
+
+    @classmethod
+    def load(cls, path: Path = FUSION_FILE) -> FusionWeights:
+        if not path.exists():
+            return cls()
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(**{k: float(v) for k, v in data.get("weights", {}).items()})
+
+    def for_question(self, chinese: bool) -> tuple[float, float, float]:
+        if chinese:
+            return self.paragraph, self.sentence, self.lexical
+        return self.english_paragraph, self.english_sentence, self.english_lexical
+
+
+@dataclass
+class Signals:
+    """Raw per-paragraph scores for one query, over the whole index (arrays aligned with paragraphs)."""
+
+    paragraph: np.ndarray
+    sentence: np.ndarray
+    lexical: np.ndarray
+    best_sentence: np.ndarray
+    query_tokens: list[str]
+    chinese: bool
+    query_vector: np.ndarray
+
+
+@dataclass(frozen=True)
+class Hit:
+    paragraph: Paragraph
+    score: float
+    signals: dict[str, float] = field(default_factory=dict)
+
+
+class Retriever:
+    """Scores every paragraph of the loaded index for a question."""
+
+    def __init__(self, stored: StoredIndex, embeddings: E5Embeddings, weights: FusionWeights | None = None) -> None:
+        import bm25s
+
+        self.stored = stored
+        self.embeddings = embeddings
+        self.weights = weights or FusionWeights.load()
+        self.reports: list[Report] = stored.reports
+        self.paragraphs: list[Paragraph] = [p for r in stored.reports for p in r.paragraphs]
+        self.position = {p.key: i for i, p in enumerate(self.paragraphs)}
+        corpus_tokens = [stored.paragraph_tokens[p.key] or ["∅"] for p in self.paragraphs]
+        self.bm25 = bm25s.BM25()
+        self.bm25.index(corpus_tokens, show_progress=False)
+        self.vocabulary = set(self.bm25.vocab_dict)
+        self.document_frequency = _document_frequency(corpus_tokens)
+        self.token_sets = [set(tokens) for tokens in corpus_tokens]
+        self.sentence_owner = np.array([self.position[k] for k in stored.sentence_keys], dtype=np.int64)
+
+    # -- signals -------------------------------------------------------------------------------
+    def signals(self, query: str) -> Signals:
+        count = len(self.paragraphs)
+        query_vector = self.embeddings.query_vector(query)
+        paragraph = np.zeros(count, dtype=np.float32)
+        hits = self.stored.vectorstore.similarity_search_by_vector_with_relevance_scores(
+            query_vector.tolist(), k=min(CANDIDATES, count)
+        )
+        for document, relevance in hits:
+            paragraph[self.position[document.id]] = relevance
+        sentence_scores = self.stored.sentence_vectors @ query_vector
+        sentence = np.zeros(count, dtype=np.float32)
+        best_sentence = np.full(count, -1, dtype=np.int64)
+        order = np.argsort(sentence_scores)
+        sentence[self.sentence_owner[order]] = sentence_scores[order]
+        best_sentence[self.sentence_owner[order]] = order
+        tokens = tokenize(query)
+        known = [t for t in tokens if t in self.vocabulary]
+        lexical = (
+            np.asarray(self.bm25.get_scores(known), dtype=np.float32) if known else np.zeros(count, np.float32)
+        )
+        return Signals(paragraph, sentence, lexical, best_sentence, tokens, cjk_share(query) >= 0.3, query_vector)
+
+    def rank(self, signals: Signals, boost: dict[str, float] | None = None) -> list[Hit]:
+        """All paragraphs with a fused score, best first; `boost` adds to named paragraphs."""
+        w_paragraph, w_sentence, w_lexical = self.weights.for_question(signals.chinese)
+        fused = (
+            w_paragraph * _scale(signals.paragraph)
+            + w_sentence * _scale(signals.sentence)
+            + w_lexical * _scale(signals.lexical)
+        )
+        for key, amount in (boost or {}).items():
+            if key in self.position:
+                fused[self.position[key]] += amount
+        order = np.argsort(-fused, kind="stable")
+        return [
+            Hit(
+                self.paragraphs[i],
+                float(fused[i]),
+                {
+                    "paragraph": float(signals.paragraph[i]),
+                    "sentence": float(signals.sentence[i]),
+                    "lexical": float(signals.lexical[i]),
+                },
+            )
+            for i in order
+        ]
+
+    def search(self, query: str, k: int = 5, boost: dict[str, float] | None = None) -> list[Hit]:
+        return self.rank(self.signals(query), boost)[:k]
+
+    # -- lookups -------------------------------------------------------------------------------
+    def paragraph(self, number: int, document: str | None = None) -> Paragraph | None:
+        for paragraph in self.paragraphs:
+            if paragraph.number == number and (document is None or paragraph.document == document):
+                return paragraph
+        return None
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency; a token the report never uses gets the largest value."""
+        total = len(self.paragraphs)
+        return math.log((total + 1) / (self.document_frequency.get(token, 0) + 0.5))
+
+    def sentence_vectors_of(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """Row indices and (start, end) spans of a paragraph's sentences."""
+        rows = np.flatnonzero(self.sentence_owner == self.position[key])
+        return rows, self.stored.sentence_spans[rows]
+
+
+def _document_frequency(corpus_tokens: Iterable[list[str]]) -> dict[str, int]:
+    frequency: dict[str, int] = {}
+    for tokens in corpus_tokens:
+        for token in set(tokens):
+            frequency[token] = frequency.get(token, 0) + 1
+    return frequency
+
+
+def _scale(values: np.ndarray) -> np.ndarray:
+    """Min–max over the candidates; a flat signal (no information) becomes all zeros."""
+    top = float(values.max()) if values.size else 0.0
+    floor = float(values.min()) if values.size else 0.0
+    if top - floor < 1e-9:
+        return np.zeros_like(values)
+    return (values - floor) / (top - floor)

@@ -1,0 +1,48 @@
+"""Chinese-aware tokens for BM25: jieba's search-mode segmentation over normalised text."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from index.normalize import normalize
+
+_STOPWORDS_FILE = Path(__file__).with_name("data") / "stopwords.txt"
+_TOKEN_CHARS = re.compile(r"[\w\u3400-\u9fff]")
+_init_lock = threading.Lock()
+_ready = False
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Function words and question words that say nothing about which paragraph is meant."""
+    words = _STOPWORDS_FILE.read_text(encoding="utf-8").split()
+    return frozenset(word.lower() for word in words if not word.startswith("#"))
+
+
+def _jieba():
+    global _ready
+    import jieba
+
+    if not _ready:
+        with _init_lock:
+            if not _ready:
+                jieba.setLogLevel(logging.WARNING)
+                jieba.initialize()
+                _ready = True
+    return jieba
+
+
+def tokenize(text: str) -> list[str]:
+    """Search-mode tokens (words plus their sub-words), without stopwords or punctuation."""
+    jieba = _jieba()
+    stop = stopwords()
+    tokens = []
+    for token in jieba.lcut_for_search(normalize(text)):
+        token = token.strip()
+        if token and token not in stop and _TOKEN_CHARS.search(token):
+            tokens.append(token)
+    return tokens
