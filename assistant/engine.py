@@ -180,7 +180,7 @@ class Engine:
             return self._retrieve_addressed(question, condensed, address)
         signals = self.retriever.signals(condensed.query)
         hits = self.retriever.rank(signals, condensed.boost)[: self.k]
-        features = refusal_features(self.retriever, signals, hits)
+        features = refusal_features(self.retriever, signals, hits, question)
         refused = should_refuse(features, self.thresholds)
         retrieval = Retrieval(hits, signals, address, refused, features=features)
         if refused:

@@ -98,8 +98,8 @@ class Retriever:
         hits = self.stored.vectorstore.similarity_search_by_vector_with_relevance_scores(
             query_vector.tolist(), k=min(CANDIDATES, count)
         )
-        for document, relevance in hits:
-            paragraph[self.position[document.id]] = relevance
+        for document, cosine_distance in hits:  # langchain-chroma returns the raw distance here
+            paragraph[self.position[document.id]] = 1.0 - cosine_distance
         sentence_scores = self.stored.sentence_vectors @ query_vector
         sentence = np.zeros(count, dtype=np.float32)
         best_sentence = np.full(count, -1, dtype=np.int64)

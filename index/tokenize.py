@@ -36,6 +36,11 @@ def _jieba():
     return jieba
 
 
+def segment(text: str) -> list[str]:
+    """Plain jieba words of the normalised text, stopwords kept (for reading a question's structure)."""
+    return [word for word in _jieba().lcut(normalize(text)) if word.strip()]
+
+
 def tokenize(text: str) -> list[str]:
     """Search-mode tokens (words plus their sub-words), without stopwords or punctuation."""
     jieba = _jieba()
