@@ -6,7 +6,7 @@ import logging
 
 from assistant.engine import Engine
 from assistant.settings import Settings
-from index.build import build_index, index_is_current
+from index.build import build_index, index_status
 from index.embeddings import E5Embeddings
 from index.store import ChromaTarget
 
@@ -14,11 +14,15 @@ log = logging.getLogger(__name__)
 
 
 def ensure_index(settings: Settings, embeddings: E5Embeddings | None = None) -> bool:
-    """Build the index when it is missing or stale; returns True when a build ran."""
+    """Build the index when it is missing or stale; returns True when a build ran.
+
+    A damaged index is not rebuilt silently: `IndexCorruptError` names `python -m index build --force`.
+    """
     target = ChromaTarget(settings.chroma_host, settings.chroma_port)
-    if index_is_current(settings.index_dir, settings.sources, target):
+    status = index_status(settings.index_dir, settings.sources, target)
+    if status == "current":
         return False
-    log.warning("no current index under %s; building it now (about 15 s)", settings.index_dir)
+    log.warning("the index under %s is %s; building it now (about 15 s)", settings.index_dir, status)
     build_index(settings.index_dir, settings.sources, target, embeddings=embeddings)
     return True
 

@@ -9,6 +9,7 @@ for them the lexical weight is moved onto the dense signals.
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -76,6 +77,7 @@ class Retriever:
     def __init__(self, stored: StoredIndex, embeddings: E5Embeddings, weights: FusionWeights | None = None) -> None:
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
         self.stored = stored
         self.embeddings = embeddings
         self.weights = weights or FusionWeights.load()

@@ -20,14 +20,19 @@ from index.normalize import cjk_share, compact, normalize
 SUPPORT_THRESHOLD = 0.5
 MIN_SCORED_BIGRAMS = 3
 _TERMINATORS = "。！？!?"
+_CLOSERS = "”’\"'」』）)】"
+_SENTENCE_END = re.compile(rf"(?<=[{_TERMINATORS}])(?![{_TERMINATORS}{_CLOSERS}])")
 _CITATION = re.compile(r"\s*[\[【]([^\[\]【】]{0,80}?段)[\]】]")
 _CITATION_NUMBER = re.compile(r"(?:第\s*(\d{1,4})|[、,，和及]\s*(\d{1,4}))")
-_CITATION_AFTER_TERMINATOR = re.compile(rf"([{_TERMINATORS}])((?:\s*[\[【][^\[\]【】]{{0,80}}?段[\]】])+)")
+_CITATION_AFTER_TERMINATOR = re.compile(
+    rf"([{_TERMINATORS}][{_CLOSERS}]*)((?:\s*[\[【][^\[\]【】]{{0,80}}?段[\]】])+)"
+)
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 # Order matters: the first alternative that matches at a position wins, so a document symbol is
 # one token (not three numbers) and a date is one token (not a year, a month and a day).
 _FIGURE = re.compile(
-    r"(?<![a-z0-9])[a-z]{1,5}(?:/[a-z][a-z0-9.]{0,5})*(?:/\d+)+(?:\(\d{4}\))?"  # A/63/677, SG/SM/13385, S/RES/1970(2011)
+    # A/63/677, SG/SM/13385, S/RES/1970(2011)
+    r"(?<![a-z0-9])[a-z]{1,5}(?:/[a-z][a-z0-9.]{0,5})*(?:/\d+)+(?:\(\d{4}\))?"
     rf"|\d{{1,2}} (?:{_MONTHS}) \d{{4}}|(?:{_MONTHS}) \d{{1,2}}, \d{{4}}"  # 9 August 2010, August 9, 2010
     r"|\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日"  # 2010年8月9日, 2011年7月, 8月9日
     r"|\d+\(\d{4}\)"  # 1970(2011)
@@ -174,7 +179,7 @@ def split_sentences(answer: str) -> list[AnswerSentence]:
     sentences: list[AnswerSentence] = []
     for line in moved.splitlines():
         pending: list[str] = []
-        for piece in re.split(rf"(?<=[{_TERMINATORS}])", line):
+        for piece in _SENTENCE_END.split(line):
             numbers = [n for marker in _CITATION.findall(piece) for n in citation_numbers(marker)]
             text = _CITATION.sub("", piece).strip()
             if not text or not re.search(r"\w", text):

@@ -73,12 +73,20 @@ def fingerprint(sources: Sequence[Path], target: ChromaTarget) -> str:
     return digest.hexdigest()
 
 
-def index_is_current(index_dir: Path, sources: Sequence[Path], target: ChromaTarget) -> bool:
+def index_status(index_dir: Path, sources: Sequence[Path], target: ChromaTarget) -> str:
+    """'current', 'stale' (sources, model or store changed), 'missing'; raises IndexCorruptError."""
     try:
         manifest = read_manifest(current_build_dir(index_dir))
-    except (IndexMissingError, IndexCorruptError):
+    except IndexMissingError:
+        return "missing"
+    return "current" if manifest.get("fingerprint") == fingerprint(sources, target) else "stale"
+
+
+def index_is_current(index_dir: Path, sources: Sequence[Path], target: ChromaTarget) -> bool:
+    try:
+        return index_status(index_dir, sources, target) == "current"
+    except IndexCorruptError:
         return False
-    return manifest.get("fingerprint") == fingerprint(sources, target)
 
 
 def build_index(

@@ -178,6 +178,7 @@ def test_dead_server_falls_back(server: ChatServer, make_engine: MakeEngine, dea
 
 def test_english_question(server: ChatServer, make_engine: MakeEngine) -> None:
     result = make_engine().ask("What can regional organizations do for early warning?")
+    assert server.requests, result.answer
 
     (request,) = server.requests
     assert "回答语言：English" in request.prompt

@@ -1,0 +1,1 @@
+"""Evaluation suite: gold questions, deterministic metrics, regression runs against a baseline (issue 3)."""
