@@ -146,6 +146,7 @@ class Engine:
                     yield piece
                 state["draft"] = Draft("".join(pieces), model=getattr(self.backend, "model", ""))
             except BackendError as error:
+                state["notice"] = str(error)
                 state["draft"] = self._fallback(evidence, error)
                 yield "\n\n" + state["draft"].text if pieces else state["draft"].text
         yield self.finish(state)
@@ -198,6 +199,7 @@ class Engine:
         try:
             return self.backend.answer(evidence)
         except BackendError as error:
+            state["notice"] = str(error)
             return self._fallback(evidence, error)
 
     def finish(self, state: dict[str, Any]) -> AnswerResult:

@@ -21,7 +21,7 @@ SUPPORT_THRESHOLD = 0.5
 MIN_SCORED_BIGRAMS = 3
 _TERMINATORS = "。！？!?"
 _CLOSERS = "”’\"'」』）)】"
-_SENTENCE_END = re.compile(rf"(?<=[{_TERMINATORS}])(?![{_TERMINATORS}{_CLOSERS}])")
+_SENTENCE = re.compile(rf".*?(?:[{_TERMINATORS}]+[{_CLOSERS}]*|$)")
 _CITATION = re.compile(r"\s*[\[【]([^\[\]【】]{0,80}?段)[\]】]")
 _CITATION_NUMBER = re.compile(r"(?:第\s*(\d{1,4})|[、,，和及]\s*(\d{1,4}))")
 _CITATION_AFTER_TERMINATOR = re.compile(
@@ -179,7 +179,7 @@ def split_sentences(answer: str) -> list[AnswerSentence]:
     sentences: list[AnswerSentence] = []
     for line in moved.splitlines():
         pending: list[str] = []
-        for piece in _SENTENCE_END.split(line):
+        for piece in _SENTENCE.findall(line):
             numbers = [n for marker in _CITATION.findall(piece) for n in citation_numbers(marker)]
             text = _CITATION.sub("", piece).strip()
             if not text or not re.search(r"\w", text):
@@ -215,13 +215,9 @@ def support_score(sentence: str, sources: Sequence[str]) -> float | None:
     return sum(1 for gram in grams if gram in available) / len(grams)
 
 
-def is_cross_lingual(sentence: str, sources: Sequence[str]) -> bool:
-    """An English sentence citing Chinese paragraphs (or the reverse): character n-grams cannot compare them."""
-    if not sources:
-        return False
-    source_chinese = cjk_share(" ".join(sources)) >= 0.3
-    sentence_chinese = cjk_share(sentence) >= 0.3 or not re.search(r"[A-Za-z]", sentence)
-    return source_chinese != sentence_chinese
+def is_chinese(text: str) -> bool:
+    """Chinese, or at least not Latin-script: character n-grams compare only texts of the same script."""
+    return cjk_share(text) >= 0.3 or not re.search(r"[A-Za-z]", text)
 
 
 def figures(text: str) -> list[str]:
@@ -243,13 +239,17 @@ def figure_violations(sentence: str, sources: Sequence[str]) -> list[str]:
 def grounding(answer: str, paragraph_texts: dict[int, str]) -> Grounding:
     """Support and figure violations of each answer sentence against the paragraphs it cites.
 
-    `paragraph_texts` maps paragraph number to its text (for a citation of an unknown number there is
-    no text, so that sentence is unsupported).
+    `paragraph_texts` maps paragraph number to its text. A sentence citing nothing (or only unknown
+    numbers) is scored against nothing: support 0, unsupported. A sentence in another language than
+    the text it is compared with (its cited paragraphs, or the report when it cites none) is not scored.
     """
+    report_chinese = is_chinese(" ".join(paragraph_texts.values())) if paragraph_texts else True
     results = []
     for sentence in split_sentences(answer):
         sources = [paragraph_texts[n] for n in sentence.citations if n in paragraph_texts]
-        support = None if is_cross_lingual(sentence.text, sources) else support_score(sentence.text, sources)
+        # the language to compare with: the cited paragraphs', or the report's when nothing is cited
+        cross = is_chinese(sentence.text) != (is_chinese(" ".join(sources)) if sources else report_chinese)
+        support = None if cross else support_score(sentence.text, sources)
         violations = tuple(figure_violations(sentence.text, sources))
         results.append(SentenceSupport(sentence.text, sentence.citations, support, violations))
     return Grounding(tuple(results))

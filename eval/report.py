@@ -48,6 +48,8 @@ def fmt(value: Any, name: str = "") -> str:
 def fmt_delta(delta: MetricDelta) -> str:
     if delta.delta is None:
         return "–"
+    if isinstance(delta.baseline, int) and isinstance(delta.current, int):
+        return f"{delta.current - delta.baseline:+d}"
     return f"{delta.delta:+.1f}" if delta.name.endswith("_ms") else f"{delta.delta:+.3f}"
 
 

@@ -34,6 +34,7 @@ PLACEHOLDER_KEY = "not-needed"
 MAX_PARAGRAPHS = 5
 HISTORY_TURNS = 2
 HISTORY_ANSWER_CHARS = 200
+MAX_CONDENSED_CHARS = 500  # a longer "rewrite" is the model answering instead; the engine's rule is used
 LANGUAGES = {"zh": "中文", "en": "English"}
 _UNREADABLE = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 
@@ -107,8 +108,6 @@ class OpenAIBackend:
                 if piece:
                     produced = True
                     yield piece
-        except BackendError:
-            raise
         except Exception as error:
             raise self._translate(error) from error
         if not produced:
@@ -123,7 +122,8 @@ class OpenAIBackend:
         if not lines:
             return None
         rewritten = lines[0].removeprefix("改写后的问题：").removeprefix("改写后的问题:").strip()
-        return rewritten.strip("「」“”\"' ") or None
+        rewritten = rewritten.strip("「」“”\"' ")
+        return rewritten if 0 < len(rewritten) <= MAX_CONDENSED_CHARS else None
 
     # -- prompts ---------------------------------------------------------------------------------
     def messages(self, evidence: Evidence) -> list[BaseMessage]:

@@ -61,8 +61,8 @@ LABELS: dict[str, dict[str, str]] = {
         "language": "Interface language",
         "source_tab": "Source",
         "report_tab": "Full report",
-        "source_hint": "Click a citation in an answer (such as 「第18段」, paragraph 18) to see the whole paragraph here, "
-        "with the supporting sentences highlighted.",
+        "source_hint": "Click a citation in an answer (such as 「第18段」, paragraph 18) to see the whole "
+        "paragraph here, with the supporting sentences highlighted.",
         "paragraph": "Paragraph {number}",
         "in_context": "Show in the full report →",
         "footnotes": "Footnotes",

@@ -76,7 +76,7 @@ class Recorded:
 class ChatServer:
     """An OpenAI-compatible chat-completions server on 127.0.0.1, one thread per request."""
 
-    def __init__(self, slow_s: float = 3.0) -> None:
+    def __init__(self, slow_s: float = 5.0) -> None:
         self.mode = "normal"
         self.slow_s = slow_s
         self.requests: list[Recorded] = []
@@ -233,9 +233,7 @@ def base_env(chat_server: ChatServer, tmp_path_factory: pytest.TempPathFactory) 
 @pytest.fixture(scope="session")
 def built_engine(base_env: dict[str, str]) -> Engine:
     """The index is built once (about 15 s); every test reuses its retriever."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("NO_PROXY", "127.0.0.1,localhost")
-        return open_engine(Settings.from_env(base_env))
+    return open_engine(Settings.from_env(base_env))
 
 
 @pytest.fixture

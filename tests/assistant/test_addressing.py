@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import pytest
+
+from assistant.addressing import parse_number, resolve
+from assistant.settings import DEFAULT_CORPUS
+from index.parser import parse_report_file
+
+REPORT = parse_report_file(DEFAULT_CORPUS)
+NUMBERS = {p.number for p in REPORT.paragraphs}
+
+
+@pytest.mark.parametrize(("text", "value"), [("12", 12), ("十二", 12), ("二十七", 27), ("四十四", 44), ("一百零五", 105), ("iv", 4)])
+def test_numbers(text: str, value: int) -> None:
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize(
+    ("question", "paragraphs", "missing"),
+    [
+        ("第12段讲了什么", (12,), ()),
+        ("第十二段", (12,), ()),
+        ("paragraph 12", (12,), ()),
+        ("¶12", (12,), ()),
+        ("第12、13段", (12, 13), ()),
+        ("第27至29段", (27, 28, 29), ()),
+        ("第二十七段和第28段", (27, 28), ()),
+        ("第99段", (), (99,)),
+        ("《2005年世界首脑会议成果》第139段说了什么", (), ()),
+        ("第1973(2011)号决议", (), ()),
+    ],
+)
+def test_paragraph_references(question: str, paragraphs: tuple, missing: tuple) -> None:
+    address = resolve(question, NUMBERS, REPORT.sections)
+    assert address.paragraphs == paragraphs
+    assert address.missing_paragraphs == missing
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [("第四节讲什么", "四"), ("Section IV", "四"), ("“及时果断的反应”这一节的主要内容", "五"), ("第六部分", "六")],
+)
+def test_section_references(question: str, section: str) -> None:
+    assert resolve(question, NUMBERS, REPORT.sections).sections == (section,)
+
+
+def test_a_section_title_alone_is_a_topic_not_a_reference() -> None:
+    assert resolve("国家的保护责任是什么意思", NUMBERS, REPORT.sections).is_empty
