@@ -55,7 +55,7 @@ class _EngineUnavailable(RuntimeError):
     pass
 
 
-def _open(settings: Settings):  # noqa: ANN202 - returns Engine; imported lazily for a fast --help
+def _open(settings: Settings):
     from assistant.bootstrap import open_engine
     from index.parser import ReportFormatError
     from index.store import IndexCorruptError, IndexMissingError, VectorStoreUnavailableError
@@ -67,7 +67,9 @@ def _open(settings: Settings):  # noqa: ANN202 - returns Engine; imported lazily
     except ValueError as error:  # an unknown or misconfigured backend
         raise _EngineUnavailable(str(error)) from None
     except FileNotFoundError as error:
-        raise _EngineUnavailable(f"{error}; set ASSISTANT_SOURCES or run `python -m index build --source FILE`") from None
+        raise _EngineUnavailable(
+            f"{error}; set ASSISTANT_SOURCES or run `python -m index build --source FILE`"
+        ) from None
 
 
 def _read_history(path: Path) -> list[Turn]:
@@ -81,9 +83,7 @@ def _read_history(path: Path) -> list[Turn]:
         raise UsageError('--history must be a JSON list of {"question": str, "answer": str} objects')
     from assistant.citations import cited_numbers
 
-    return [
-        Turn(t["question"], str(t.get("answer", "")), tuple(cited_numbers(str(t.get("answer", ""))))) for t in data
-    ]
+    return [Turn(t["question"], str(t.get("answer", "")), tuple(cited_numbers(str(t.get("answer", ""))))) for t in data]
 
 
 def _fail(message: str, code: int, as_json: bool) -> int:
@@ -93,24 +93,28 @@ def _fail(message: str, code: int, as_json: bool) -> int:
     return code
 
 
-def render_text(result: AnswerResult, engine) -> str:  # noqa: ANN001 - Engine
+def render_text(result: AnswerResult, engine) -> str:
     """A readable answer followed by the paragraphs it cites (or, for a refusal, the nearest ones)."""
     lines = [result.answer, ""]
     numbers = result.citations or ([r.paragraph.number for r in result.retrieved[:3]] if result.refused else [])
     heading = "最接近的段落" if result.refused and result.language == "zh" else "Nearest paragraphs"
     if numbers:
-        lines.append(heading + ":" if result.refused else ("引用的段落:" if result.language == "zh" else "Cited paragraphs:"))
+        lines.append(
+            heading + ":" if result.refused else ("引用的段落:" if result.language == "zh" else "Cited paragraphs:")
+        )
     for number in numbers:
         paragraph = engine.paragraph(number)
         if paragraph is not None:
-            lines.append(f"  [第{number}段]（{paragraph.section_number}. {paragraph.section_title}）{paragraph.plain_text}")
+            lines.append(
+                f"  [第{number}段]（{paragraph.section_number}. {paragraph.section_title}）{paragraph.plain_text}"
+            )
     if result.notice:
         lines.append(result.notice)
     lines.append(f"— {result.backend}, {result.timings_ms['total']:.0f} ms")
     return "\n".join(lines)
 
 
-def _chat(engine) -> int:  # noqa: ANN001 - Engine
+def _chat(engine) -> int:
     from assistant.engine import QuestionError
 
     history: list[Turn] = []

@@ -11,11 +11,26 @@ from dataclasses import dataclass, field
 
 from index.parser import Section
 
-CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CHINESE_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
 _NUMBER = r"(\d{1,4}|[零〇一二两三四五六七八九十百]{1,6})"
 _PARAGRAPH_PATTERNS = [
-    re.compile(rf"第\s*((?:{_NUMBER[1:-1]})(?:\s*(?:、|,|，|和|及|至|到|-|–)\s*第?\s*(?:{_NUMBER[1:-1]}))*)\s*(?:段|款|自然段)"),
+    re.compile(
+        rf"第\s*((?:{_NUMBER[1:-1]})(?:\s*(?:、|,|，|和|及|至|到|-|–)\s*第?\s*(?:{_NUMBER[1:-1]}))*)\s*(?:段|款|自然段)"
+    ),
     re.compile(r"\bparagraphs?\s*(?:no\.?\s*)?(\d{1,4})\b", re.IGNORECASE),
     re.compile(r"\bpara\.?\s*(\d{1,4})\b", re.IGNORECASE),
     re.compile(r"¶\s*(\d{1,4})"),

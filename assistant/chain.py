@@ -19,7 +19,7 @@ def build_chain(engine: Engine) -> Runnable:
     )
 
 
-def _with_draft(engine: Engine):  # noqa: ANN202
+def _with_draft(engine: Engine):
     def step(state: dict) -> dict:
         state = dict(state)
         state["draft"] = engine.draft(state)

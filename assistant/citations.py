@@ -10,8 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_BRACKETED = re.compile(r"[\[【（(]\s*([^\]】）)]{0,80}?(?:段|¶\s*\d+|paragraphs?\s*\d+|para\.?\s*\d+)[^\]】）)]{0,40})\s*[\]】）)]", re.IGNORECASE)
-_NUMBER_IN_CITATION = re.compile(r"(?:第\s*(\d{1,4})|¶\s*(\d{1,4})|paragraphs?\s*(\d{1,4})|para\.?\s*(\d{1,4})|[、,，和及]\s*(\d{1,4}))", re.IGNORECASE)
+_BRACKETED = re.compile(
+    r"[\[【（(]\s*([^\]】）)]{0,80}?(?:段|¶\s*\d+|paragraphs?\s*\d+|para\.?\s*\d+)[^\]】）)]{0,40})\s*[\]】）)]",
+    re.IGNORECASE,
+)
+_NUMBER_IN_CITATION = re.compile(
+    r"(?:第\s*(\d{1,4})|¶\s*(\d{1,4})|paragraphs?\s*(\d{1,4})|para\.?\s*(\d{1,4})|[、,，和及]\s*(\d{1,4}))",
+    re.IGNORECASE,
+)
 _DOCUMENT_IN_CITATION = re.compile(r"^([A-Z]/[\w/.\-–]+)\s")
 
 

@@ -237,7 +237,7 @@ class Engine:
         return self.retriever.reports[0].document
 
     @property
-    def _sections(self):  # noqa: ANN202 - sections of the first report; addressing is per report
+    def _sections(self):
         return self.retriever.reports[0].sections
 
     def _evidence(self, state: dict[str, Any]) -> Evidence:

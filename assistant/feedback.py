@@ -89,9 +89,7 @@ class FeedbackStore:
         query = "SELECT * FROM feedback" + (" WHERE rating = ?" if rating is not None else "") + " ORDER BY id"
         with self._connect() as connection:
             rows = connection.execute(query, (rating,) if rating is not None else ()).fetchall()
-        return [
-            Feedback(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8], r[9]) for r in rows
-        ]
+        return [Feedback(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8], r[9]) for r in rows]
 
 
 def feedback_path(data_dir: Path) -> Path:

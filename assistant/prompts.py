@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
@@ -36,7 +36,7 @@ def available_prompts() -> list[str]:
     return sorted(path.stem for path in PROMPTS_DIR.glob("*.md"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_prompt(name: str) -> Prompt:
     path = PROMPTS_DIR / f"{name}.md"
     if not path.is_file():

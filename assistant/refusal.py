@@ -132,4 +132,3 @@ def _character_table(retriever: Retriever) -> dict[str, float]:
         for character in set(compact(paragraph.searchable_text)):
             frequency[character] = frequency.get(character, 0) + 1
     return {c: math.log((total + 1) / (n + 0.5)) for c, n in frequency.items()}
-

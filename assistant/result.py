@@ -50,9 +50,7 @@ class AnswerResult:
             "backend": self.backend,
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "standalone_question": self.standalone_question,
-            "cited": [
-                {"document": key.split("#")[0], "paragraph": int(key.split("#")[1])} for key in self.cited_keys
-            ],
+            "cited": [{"document": key.split("#")[0], "paragraph": int(key.split("#")[1])} for key in self.cited_keys],
             "removed_citations": self.removed_citations,
             "notice": self.notice,
             "language": self.language,

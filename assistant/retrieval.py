@@ -110,9 +110,7 @@ class Retriever:
         best_sentence[self.sentence_owner[order]] = order
         tokens = tokenize(query)
         known = [t for t in tokens if t in self.vocabulary]
-        lexical = (
-            np.asarray(self.bm25.get_scores(known), dtype=np.float32) if known else np.zeros(count, np.float32)
-        )
+        lexical = np.asarray(self.bm25.get_scores(known), dtype=np.float32) if known else np.zeros(count, np.float32)
         return Signals(paragraph, sentence, lexical, best_sentence, tokens, cjk_share(query) >= 0.3, query_vector)
 
     def rank(self, signals: Signals, boost: dict[str, float] | None = None) -> list[Hit]:

@@ -196,20 +196,33 @@ def main(argv: list[str] | None = None) -> int:
     dev = load_cases(engine, args.gold)
     heldout = load_cases(engine, args.heldout) if args.heldout.exists() else []
     report: dict = {"dev_cases": len(dev), "heldout_cases": len(heldout)}
-    for name, weights in (("bm25_only", FusionWeights(0, 0, 1, 0, 0, 1)), ("dense_only", FusionWeights(0.5, 0.5, 0, 0.5, 0.5, 0))):
-        report[name] = {"dev_hit@1": _score(engine, dev, weights)[0], "heldout_hit@1": _score(engine, heldout, weights)[0]}
+    for name, weights in (
+        ("bm25_only", FusionWeights(0, 0, 1, 0, 0, 1)),
+        ("dense_only", FusionWeights(0.5, 0.5, 0, 0.5, 0.5, 0)),
+    ):
+        report[name] = {
+            "dev_hit@1": _score(engine, dev, weights)[0],
+            "heldout_hit@1": _score(engine, heldout, weights)[0],
+        }
     report["cross_validation_on_dev"] = cross_validate(engine, dev)
     weights = best_weights(engine, dev)
     thresholds = best_thresholds(engine, dev, weights)
     report["chosen"] = {"weights": asdict(weights), "thresholds": asdict(thresholds)}
     report["dev"] = {"hit@1": _score(engine, dev, weights)[0], **refusal_rates(engine, dev, weights, thresholds)}
     if heldout:
-        report["heldout"] = {"hit@1": _score(engine, heldout, weights)[0], **refusal_rates(engine, heldout, weights, thresholds)}
+        report["heldout"] = {
+            "hit@1": _score(engine, heldout, weights)[0],
+            **refusal_rates(engine, heldout, weights, thresholds),
+        }
     print(json.dumps(report, ensure_ascii=False, indent=1))
     if args.write:
         note = f"chosen by `python -m eval tune --write` on {args.gold.name}; see eval/tune.py"
-        FUSION_FILE.write_text(json.dumps({"note": note, "weights": asdict(weights)}, indent=1) + "\n", encoding="utf-8")
-        REFUSAL_FILE.write_text(json.dumps({"note": note, "thresholds": asdict(thresholds)}, indent=1) + "\n", encoding="utf-8")
+        FUSION_FILE.write_text(
+            json.dumps({"note": note, "weights": asdict(weights)}, indent=1) + "\n", encoding="utf-8"
+        )
+        REFUSAL_FILE.write_text(
+            json.dumps({"note": note, "thresholds": asdict(thresholds)}, indent=1) + "\n", encoding="utf-8"
+        )
     return 0
 
 

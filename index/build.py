@@ -137,9 +137,7 @@ def build_index(
         raise
     switch_current(index_dir, build_id)
     remove_other_builds(index_dir, keep=build_id, target=target)
-    return BuildResult(
-        build_id, False, _count(reports), sentence_count, time.perf_counter() - started, _names(reports)
-    )
+    return BuildResult(build_id, False, _count(reports), sentence_count, time.perf_counter() - started, _names(reports))
 
 
 def _write_build(
@@ -151,9 +149,7 @@ def _write_build(
     progress: ProgressFactory | None,
 ) -> int:
     paragraphs = [p for r in reports for p in r.paragraphs]
-    (build_dir / "reports.json").write_text(
-        json.dumps(reports_to_json(reports), ensure_ascii=False), encoding="utf-8"
-    )
+    (build_dir / "reports.json").write_text(json.dumps(reports_to_json(reports), ensure_ascii=False), encoding="utf-8")
     lexicon = {p.key: tokenize(p.searchable_text + " " + p.section_title) for p in paragraphs}
     (build_dir / "lexicon.json").write_text(json.dumps(lexicon, ensure_ascii=False), encoding="utf-8")
 
@@ -199,12 +195,18 @@ def _write_build(
 
 
 def _embed(embeddings: E5Embeddings, texts: list[str], bar: Progress) -> np.ndarray:
+    """Embed each distinct text once (reports repeat boilerplate sentences), in batches."""
+    distinct = list(dict.fromkeys(texts))
     chunks = []
-    for start in range(0, len(texts), EMBED_BATCH):
-        batch = texts[start : start + EMBED_BATCH]
+    for start in range(0, len(distinct), EMBED_BATCH):
+        batch = distinct[start : start + EMBED_BATCH]
         chunks.append(embeddings.passage_vectors(batch))
         bar.update(len(batch))
-    return np.vstack(chunks) if chunks else np.zeros((0, 384), dtype=np.float32)
+    if not chunks:
+        return np.zeros((0, 384), dtype=np.float32)
+    vectors = np.vstack(chunks)
+    row = {text: i for i, text in enumerate(distinct)}
+    return vectors[[row[text] for text in texts]]
 
 
 def _drop_collection(target: ChromaTarget, build_dir: Path, build_id: str) -> None:

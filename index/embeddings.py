@@ -73,10 +73,10 @@ class E5ChromaFunction(EmbeddingFunction[Documents]):
     def __init__(self, embeddings: E5Embeddings | None = None) -> None:
         self._embeddings = embeddings or E5Embeddings()
 
-    def __call__(self, input: Documents) -> ChromaEmbeddings:  # noqa: A002 - Chroma's signature
+    def __call__(self, input: Documents) -> ChromaEmbeddings:
         return list(self._embeddings.passage_vectors(list(input)))
 
-    def embed_query(self, input: Documents) -> ChromaEmbeddings:  # noqa: A002
+    def embed_query(self, input: Documents) -> ChromaEmbeddings:
         return [self._embeddings.query_vector(text) for text in input]
 
     @staticmethod

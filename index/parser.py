@@ -198,9 +198,7 @@ def parse_report(
         title=metadata.get("title") or _guess_title(front_matter),
         symbol=metadata.get("symbol") or _find_symbol(front_matter),
         front_matter=front_matter,
-        sections=tuple(
-            Section(number, title, tuple(section_members.get(number, ()))) for number, title in sections
-        ),
+        sections=tuple(Section(number, title, tuple(section_members.get(number, ()))) for number, title in sections),
         paragraphs=paragraphs,
         continuation_joins=joins,
         source=source,
@@ -208,9 +206,7 @@ def parse_report(
     )
 
 
-def _footnote_owner(
-    mark: str, current: _OpenParagraph | None, finished: list[_OpenParagraph]
-) -> _OpenParagraph:
+def _footnote_owner(mark: str, current: _OpenParagraph | None, finished: list[_OpenParagraph]) -> _OpenParagraph:
     """The most recent paragraph whose text carries the footnote mark (else the current one)."""
     candidates = ([current] if current else []) + finished[::-1]
     for paragraph in candidates:

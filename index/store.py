@@ -93,7 +93,9 @@ def read_manifest(build_dir: Path) -> dict[str, Any]:
     try:
         manifest = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
-        raise IndexCorruptError(f"cannot read {build_dir / 'manifest.json'} ({error}); run `{REBUILD_COMMAND}`") from None
+        raise IndexCorruptError(
+            f"cannot read {build_dir / 'manifest.json'} ({error}); run `{REBUILD_COMMAND}`"
+        ) from None
     if manifest.get("format") != FORMAT_VERSION:
         raise IndexCorruptError(
             f"the index was built by another version (format {manifest.get('format')}); run `{REBUILD_COMMAND}`"
@@ -218,7 +220,9 @@ def load_index(index_dir: Path, target: ChromaTarget, embeddings: Any) -> Stored
             raise VectorStoreUnavailableError(
                 f"cannot reach the Chroma server at {target.host}:{target.port}; start it or unset CHROMA_HOST"
             ) from None
-        raise IndexCorruptError(f"the vector collection {name} cannot be read ({error}); run `{REBUILD_COMMAND}`") from None
+        raise IndexCorruptError(
+            f"the vector collection {name} cannot be read ({error}); run `{REBUILD_COMMAND}`"
+        ) from None
     expected = sum(len(r.paragraphs) for r in reports)
     if stored != expected:
         raise IndexCorruptError(

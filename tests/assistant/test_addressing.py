@@ -10,7 +10,9 @@ REPORT = parse_report_file(DEFAULT_CORPUS)
 NUMBERS = {p.number for p in REPORT.paragraphs}
 
 
-@pytest.mark.parametrize(("text", "value"), [("12", 12), ("十二", 12), ("二十七", 27), ("四十四", 44), ("一百零五", 105), ("iv", 4)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("12", 12), ("十二", 12), ("二十七", 27), ("四十四", 44), ("一百零五", 105), ("iv", 4)]
+)
 def test_numbers(text: str, value: int) -> None:
     assert parse_number(text) == value
 

@@ -61,7 +61,7 @@ def test_failed_build_leaves_previous_index_usable(
     class Exploding(E5Embeddings):
         calls = 0
 
-        def passage_vectors(self, texts):  # noqa: ANN001, ANN202
+        def passage_vectors(self, texts):
             Exploding.calls += 1
             if Exploding.calls > 1:
                 raise KeyboardInterrupt("interrupted mid-build")
