@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: run test venv dev index eval bench lint format clean
+.PHONY: run test venv dev index eval bench bench-web lint format clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ eval: index
 
 bench: index
 	$(PY) -m eval bench
+
+bench-web: index  # needs `make run` serving in another terminal
+	$(PY) benchmarks/web_load.py --url http://$(HOST):$(PORT)/ --sessions 20
 
 lint: dev
 	$(PY) -m ruff check .

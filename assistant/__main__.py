@@ -106,7 +106,7 @@ def render_text(result: AnswerResult, engine) -> str:
         paragraph = engine.paragraph(number)
         if paragraph is not None:
             lines.append(
-                f"  [第{number}段]（{paragraph.section_number}. {paragraph.section_title}）{paragraph.plain_text}"
+                f"  [第{number}段]（{paragraph.section_number}. {paragraph.section_title}）{paragraph.searchable_text}"
             )
     if result.notice:
         lines.append(result.notice)

@@ -180,7 +180,7 @@ class Engine:
         if not address.is_empty:
             return self._retrieve_addressed(question, condensed, address)
         signals = self.retriever.signals(condensed.query)
-        hits = self.retriever.rank(signals, condensed.boost)[: self.k]
+        hits = self.retriever.rank(signals, condensed.boost, limit=self.k)
         features = refusal_features(self.retriever, signals, hits, question)
         refused = should_refuse(features, self.thresholds)
         retrieval = Retrieval(hits, signals, address, refused, features=features)
@@ -227,7 +227,7 @@ class Engine:
             removed_citations=checked.removed,
             notice=state.get("notice", ""),
             language=question_language(question),
-            supporting={} if refused else draft.supporting,
+            supporting={} if refused else (draft.supporting or _quoted_spans(retrieval.evidence, checked.text)),
             model=draft.model,
         )
 
@@ -314,9 +314,18 @@ def _opening_sentences(retriever: Retriever, paragraphs: list[Paragraph]) -> lis
         _, spans = retriever.sentence_vectors_of(paragraph.key)
         per_paragraph = 2 if len(paragraphs) == 1 else 1
         for start, end in spans[:per_paragraph]:
-            text = paragraph.plain_text[start:end]
+            text = paragraph.searchable_text[start:end]
             evidence.append(EvidenceSentence(paragraph, text, int(start), int(end), 1.0))
     return evidence
+
+
+def _quoted_spans(evidence: list[EvidenceSentence], answer: str) -> dict[str, list[tuple[int, int]]]:
+    """Where a backend gave no spans (a streamed answer), the evidence sentences it quotes verbatim."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for sentence in evidence:
+        if sentence.text in answer:
+            spans.setdefault(sentence.paragraph.key, []).append((sentence.start, sentence.end))
+    return spans
 
 
 def _is_model_refusal(text: str) -> bool:

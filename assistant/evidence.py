@@ -38,7 +38,7 @@ def rank_sentences(retriever: Retriever, signals: Signals, hits: list[Hit]) -> l
     for hit in hits:
         rows, spans = retriever.sentence_vectors_of(hit.paragraph.key)
         similarity = retriever.stored.sentence_vectors[rows] @ signals.query_vector
-        text = hit.paragraph.plain_text
+        text = hit.paragraph.searchable_text
         for similarity_value, (start, end) in zip(similarity, spans, strict=True):
             sentence = text[start:end]
             score = (

@@ -113,8 +113,8 @@ class Retriever:
         lexical = np.asarray(self.bm25.get_scores(known), dtype=np.float32) if known else np.zeros(count, np.float32)
         return Signals(paragraph, sentence, lexical, best_sentence, tokens, cjk_share(query) >= 0.3, query_vector)
 
-    def rank(self, signals: Signals, boost: dict[str, float] | None = None) -> list[Hit]:
-        """All paragraphs with a fused score, best first; `boost` adds to named paragraphs."""
+    def rank(self, signals: Signals, boost: dict[str, float] | None = None, limit: int | None = None) -> list[Hit]:
+        """Paragraphs with a fused score, best first (the best `limit`, or all); `boost` adds to named ones."""
         w_paragraph, w_sentence, w_lexical = self.weights.for_question(signals.chinese)
         fused = (
             w_paragraph * _scale(signals.paragraph)
@@ -124,7 +124,11 @@ class Retriever:
         for key, amount in (boost or {}).items():
             if key in self.position:
                 fused[self.position[key]] += amount
-        order = np.argsort(-fused, kind="stable")
+        if limit is not None and limit < len(fused):
+            best = np.argpartition(-fused, limit)[:limit]
+            order = best[np.argsort(-fused[best], kind="stable")]
+        else:
+            order = np.argsort(-fused, kind="stable")
         return [
             Hit(
                 self.paragraphs[i],
@@ -139,7 +143,7 @@ class Retriever:
         ]
 
     def search(self, query: str, k: int = 5, boost: dict[str, float] | None = None) -> list[Hit]:
-        return self.rank(self.signals(query), boost)[:k]
+        return self.rank(self.signals(query), boost, limit=k)
 
     # -- lookups -------------------------------------------------------------------------------
     def paragraph(self, number: int, document: str | None = None) -> Paragraph | None:

@@ -33,8 +33,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ModuleNotFoundError as error:
         if error.name != COMMANDS[command]:
             raise
-        print(f"error: `python -m eval {command}` is not available yet ({COMMANDS[command]} does not exist)",
-              file=sys.stderr)
+        print(
+            f"error: `python -m eval {command}` is not available yet ({COMMANDS[command]} does not exist)",
+            file=sys.stderr,
+        )
         return 2
     return int(module.main(rest) or 0)
 

@@ -27,8 +27,10 @@ def grouped_bars(
     group_width = len(series) * bar + gap
     width = left + len(groups) * group_width + 20
     legend_y = top + height + 48
-    parts = [f"<svg width='{width}' height='{legend_y + 20}' role='img' "
-             f"aria-label='{escape(title)}'>", _text(left, 16, title, "start", "font-weight='bold'")]
+    parts = [
+        f"<svg width='{width}' height='{legend_y + 20}' role='img' aria-label='{escape(title)}'>",
+        _text(left, 16, title, "start", "font-weight='bold'"),
+    ]
     for step in range(0, 5):
         fraction = step / 4
         y = top + height - fraction * height
@@ -43,14 +45,18 @@ def grouped_bars(
                 parts.append(_text(x + bar / 2, top + height - 3, "–", extra="fill='#999'"))
                 continue
             h = max(0.0, min(value / maximum, 1.0)) * height
-            parts.append(f"<rect x='{x:.1f}' y='{top + height - h:.1f}' width='{bar - 2}' height='{h:.1f}' "
-                         f"fill='{PALETTE[s % len(PALETTE)]}'><title>{escape(group)} · {escape(name)}: "
-                         f"{value:.3f}</title></rect>")
+            parts.append(
+                f"<rect x='{x:.1f}' y='{top + height - h:.1f}' width='{bar - 2}' height='{h:.1f}' "
+                f"fill='{PALETTE[s % len(PALETTE)]}'><title>{escape(group)} · {escape(name)}: "
+                f"{value:.3f}</title></rect>"
+            )
             before = (baseline or {}).get(group, {}).get(name)
             if before is not None:
                 y = top + height - max(0.0, min(before / maximum, 1.0)) * height
-                parts.append(f"<line x1='{x - 1:.1f}' x2='{x + bar - 1:.1f}' y1='{y:.1f}' y2='{y:.1f}' "
-                             f"stroke='#000' stroke-width='2'><title>baseline {before:.3f}</title></line>")
+                parts.append(
+                    f"<line x1='{x - 1:.1f}' x2='{x + bar - 1:.1f}' y1='{y:.1f}' y2='{y:.1f}' "
+                    f"stroke='#000' stroke-width='2'><title>baseline {before:.3f}</title></line>"
+                )
         parts.append(_text(x0 + len(series) * bar / 2, top + height + 14, group))
     x = left
     for s, name in enumerate(series):
@@ -58,21 +64,25 @@ def grouped_bars(
         parts.append(_text(x + 14, legend_y, name, "start"))
         x += 14 + 7 * len(name) + 16
     if baseline:
-        parts.append(f"<line x1='{x}' x2='{x + 12}' y1='{legend_y - 4}' y2='{legend_y - 4}' stroke='#000' "
-                     "stroke-width='2'/>")
+        parts.append(
+            f"<line x1='{x}' x2='{x + 12}' y1='{legend_y - 4}' y2='{legend_y - 4}' stroke='#000' stroke-width='2'/>"
+        )
         parts.append(_text(x + 16, legend_y, "baseline", "start"))
     parts.append("</svg>")
     return "".join(parts)
 
 
-def count_bars(labels: Sequence[str], counts: Sequence[int], baseline: Sequence[int] | None = None,
-               title: str = "") -> str:
+def count_bars(
+    labels: Sequence[str], counts: Sequence[int], baseline: Sequence[int] | None = None, title: str = ""
+) -> str:
     """Vertical bars of counts per label (e.g. the rank of the gold paragraph); baseline as outlined bars."""
     left, top, height, slot = 40, 30, 160, 64
     width = left + len(labels) * slot + 20
     peak = max([*counts, *(baseline or []), 1])
-    parts = [f"<svg width='{width}' height='{top + height + 60}' role='img' "
-             f"aria-label='{escape(title)}'>", _text(left, 16, title, "start", "font-weight='bold'")]
+    parts = [
+        f"<svg width='{width}' height='{top + height + 60}' role='img' aria-label='{escape(title)}'>",
+        _text(left, 16, title, "start", "font-weight='bold'"),
+    ]
     parts.append(f"<line x1='{left}' x2='{width - 10}' y1='{top + height}' y2='{top + height}' stroke='#999'/>")
     for i, label in enumerate(labels):
         x = left + i * slot + 8
@@ -83,16 +93,20 @@ def count_bars(labels: Sequence[str], counts: Sequence[int], baseline: Sequence[
             h = count / peak * height
             stroke = "stroke='#000' stroke-width='1.5' stroke-dasharray='3,2'" if fill == "none" else ""
             bx = x + j * 24
-            parts.append(f"<rect x='{bx}' y='{top + height - h:.1f}' width='22' height='{h:.1f}' fill='{fill}' "
-                         f"{stroke}><title>{escape(label)} · {name}: {count}</title></rect>")
+            parts.append(
+                f"<rect x='{bx}' y='{top + height - h:.1f}' width='22' height='{h:.1f}' fill='{fill}' "
+                f"{stroke}><title>{escape(label)} · {name}: {count}</title></rect>"
+            )
             parts.append(_text(bx + 11, top + height - h - 3, str(count)))
         parts.append(_text(x + (24 if baseline is not None else 11), top + height + 14, label))
     legend_y = top + height + 40
     parts.append(f"<rect x='{left}' y='{legend_y - 9}' width='10' height='10' fill='{PALETTE[0]}'/>")
     parts.append(_text(left + 14, legend_y, "this run", "start"))
     if baseline is not None:
-        parts.append(f"<rect x='{left + 80}' y='{legend_y - 9}' width='10' height='10' fill='none' stroke='#000' "
-                     "stroke-dasharray='3,2'/>")
+        parts.append(
+            f"<rect x='{left + 80}' y='{legend_y - 9}' width='10' height='10' fill='none' stroke='#000' "
+            "stroke-dasharray='3,2'/>"
+        )
         parts.append(_text(left + 94, legend_y, "baseline", "start"))
     parts.append("</svg>")
     return "".join(parts)

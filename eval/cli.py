@@ -42,16 +42,22 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m eval run", description="Evaluate the assistant on a gold set.")
     source = p.add_mutually_exclusive_group()
     source.add_argument("--gold", type=Path, help=f"gold file (default {display_path(DEFAULT_GOLD)})")
-    source.add_argument("--split", choices=sorted(SPLITS), help="a named split: dev = eval/gold.jsonl, "
-                        "heldout = eval/heldout.jsonl (never used for tuning)")
+    source.add_argument(
+        "--split",
+        choices=sorted(SPLITS),
+        help="a named split: dev = eval/gold.jsonl, heldout = eval/heldout.jsonl (never used for tuning)",
+    )
     p.add_argument("--backend", help="answer backend (default: ASSISTANT_LLM, else extractive)")
     p.add_argument("--json", type=Path, metavar="OUT", help="write the run as JSON to OUT")
     p.add_argument("--baseline", type=Path, metavar="FILE", help="compare with this baseline; exit 1 on regression")
     p.add_argument("--tolerances", type=Path, default=TOLERANCES_FILE, help=argparse.SUPPRESS)
     p.add_argument("--report", type=Path, metavar="DIR", help="write report.md and report.html into DIR")
-    p.add_argument("--update-baseline", action="store_true",
-                   help="store this run as eval/baselines/<backend>.json (<backend>.<split>.json for other gold "
-                        "files); never done otherwise")
+    p.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="store this run as eval/baselines/<backend>.json (<backend>.<split>.json for other gold "
+        "files); never done otherwise",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
 
@@ -83,8 +89,10 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 def summary(run: dict[str, Any], comparison: Comparison | None) -> str:
     gold = run["gold"]
-    out = [f"backend {run['backend']} · gold {gold['path']} (split {gold['split']}, {gold['items']} items) · "
-           f"{run['run']['wall_s']} s"]
+    out = [
+        f"backend {run['backend']} · gold {gold['path']} (split {gold['split']}, {gold['items']} items) · "
+        f"{run['run']['wall_s']} s"
+    ]
     deltas = {d.name: d for d in comparison.metrics} if comparison else {}
     rows = []
     for name in HEADLINE:
@@ -103,16 +111,25 @@ def summary(run: dict[str, Any], comparison: Comparison | None) -> str:
         diff_rows = []
         for diff in changed:
             before, after = diff.baseline or {}, diff.current or {}
-            diff_rows.append([diff.id, diff.verdict, f"{fmt(before.get('rank'))}→{fmt(after.get('rank'))}",
-                              f"{before.get('citations')}→{after.get('citations')}",
-                              f"{fmt(before.get('refused'))}→{fmt(after.get('refused'))}",
-                              "yes" if "answer" in diff.changes else "no"])
+            diff_rows.append(
+                [
+                    diff.id,
+                    diff.verdict,
+                    f"{fmt(before.get('rank'))}→{fmt(after.get('rank'))}",
+                    f"{before.get('citations')}→{after.get('citations')}",
+                    f"{fmt(before.get('refused'))}→{fmt(after.get('refused'))}",
+                    "yes" if "answer" in diff.changes else "no",
+                ]
+            )
         if diff_rows:
             out.append(_table(["id", "verdict", "rank", "citations", "refused", "answer changed"], diff_rows))
         if comparison.regressed:
-            out += ["", "REGRESSION: " + "; ".join(
+            failed = [
                 f"{d.name} {fmt(d.baseline, d.name)} → {fmt(d.current, d.name)} (tolerance {d.tolerance.tolerance:g})"
-                for d in comparison.regressions if d.tolerance)]
+                for d in comparison.regressions
+                if d.tolerance
+            ]
+            out += ["", "REGRESSION: " + "; ".join(failed)]
         else:
             out += ["", f"no regression against {comparison.baseline_path}"]
     return "\n".join(out)

@@ -117,8 +117,12 @@ def parse_item(path: Path, line: int, raw: Any) -> GoldItem:
     if unknown:
         log.debug("%s line %d: ignoring extra fields %s", display_path(path), line, unknown)
     if raw["answerable"] and not paragraphs:
-        log.warning("%s line %d: answerable item %r has no gold paragraphs; it is left out of the retrieval metrics",
-                    display_path(path), line, raw["id"])
+        log.warning(
+            "%s line %d: answerable item %r has no gold paragraphs; it is left out of the retrieval metrics",
+            display_path(path),
+            line,
+            raw["id"],
+        )
     return GoldItem(
         id=raw["id"],
         question=raw["question"],
@@ -182,5 +186,9 @@ def check_paragraphs(gold: GoldSet, existing: set[int]) -> None:
         for position, turn in enumerate(item.history):
             missing = [n for n in turn.paragraphs if n not in existing]
             if missing:
-                raise _fail(gold.path, item.line, f"history[{position}].paragraphs",
-                            f"paragraph(s) {missing} do not exist in the report")
+                raise _fail(
+                    gold.path,
+                    item.line,
+                    f"history[{position}].paragraphs",
+                    f"paragraph(s) {missing} do not exist in the report",
+                )

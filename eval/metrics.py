@@ -24,9 +24,7 @@ _CLOSERS = "”’\"'」』）)】"
 _SENTENCE = re.compile(rf".*?(?:[{_TERMINATORS}]+[{_CLOSERS}]*|$)")
 _CITATION = re.compile(r"\s*[\[【]([^\[\]【】]{0,80}?段)[\]】]")
 _CITATION_NUMBER = re.compile(r"(?:第\s*(\d{1,4})|[、,，和及]\s*(\d{1,4}))")
-_CITATION_AFTER_TERMINATOR = re.compile(
-    rf"([{_TERMINATORS}][{_CLOSERS}]*)((?:\s*[\[【][^\[\]【】]{{0,80}}?段[\]】])+)"
-)
+_CITATION_AFTER_TERMINATOR = re.compile(rf"([{_TERMINATORS}][{_CLOSERS}]*)((?:\s*[\[【][^\[\]【】]{{0,80}}?段[\]】])+)")
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 # Order matters: the first alternative that matches at a position wins, so a document symbol is
 # one token (not three numbers) and a date is one token (not a year, a month and a day).

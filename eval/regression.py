@@ -82,7 +82,7 @@ class ItemDiff:
 
     @property
     def verdict(self) -> str:
-        """"broke" (passed before, fails now), "fixed" (the reverse), "changed" or "same"."""
+        """One of: broke (passed before, fails now), fixed (the reverse), changed, same."""
         before, after = self._get(self.baseline, "passed"), self._get(self.current, "passed")
         if before and not after:
             return "broke"
@@ -121,8 +121,12 @@ def load_tolerances(path: Path = TOLERANCES_FILE) -> dict[str, Tolerance]:
     for name, spec in data.get("metrics", {}).items():
         if spec.get("direction") not in ("higher", "lower"):
             raise BaselineError(f"{display_path(Path(path))}: metric {name!r}: direction must be 'higher' or 'lower'")
-        tolerances[name] = Tolerance(spec["direction"], float(spec.get("tolerance", 0.0)),
-                                     float(spec.get("relative", 0.0)), bool(spec.get("gate", True)))
+        tolerances[name] = Tolerance(
+            spec["direction"],
+            float(spec.get("tolerance", 0.0)),
+            float(spec.get("relative", 0.0)),
+            bool(spec.get("gate", True)),
+        )
     return tolerances
 
 
@@ -143,8 +147,10 @@ def load_baseline(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("metrics"), dict):
         raise BaselineError(f"baseline {display_path(path)} is not the JSON of an eval run (no 'metrics')")
     if not isinstance(data.get("gold"), dict) or not data["gold"].get("sha256"):
-        raise BaselineError(f"baseline {display_path(path)} does not record which gold set it was made on "
-                            "(no gold.sha256); re-create it with --update-baseline")
+        raise BaselineError(
+            f"baseline {display_path(path)} does not record which gold set it was made on "
+            "(no gold.sha256); re-create it with --update-baseline"
+        )
     return data
 
 
@@ -177,8 +183,9 @@ def judge(name: str, baseline: float | None, current: float | None, tolerance: T
     return MetricDelta(name, baseline, current, tolerance, status)
 
 
-def _deltas(current: dict[str, Any], baseline: dict[str, Any], tolerances: dict[str, Tolerance],
-            gate: bool = True) -> list[MetricDelta]:
+def _deltas(
+    current: dict[str, Any], baseline: dict[str, Any], tolerances: dict[str, Tolerance], gate: bool = True
+) -> list[MetricDelta]:
     names = list(dict.fromkeys([*current, *baseline]))
     deltas = []
     for name in names:
@@ -192,22 +199,26 @@ def _deltas(current: dict[str, Any], baseline: dict[str, Any], tolerances: dict[
     return deltas
 
 
-def compare(current: dict[str, Any], baseline: dict[str, Any], tolerances: dict[str, Tolerance],
-            baseline_path: Path | str = "") -> Comparison:
+def compare(
+    current: dict[str, Any], baseline: dict[str, Any], tolerances: dict[str, Tolerance], baseline_path: Path | str = ""
+) -> Comparison:
     """Metric deltas (overall ones gate, per-kind ones are informational) and the per-question diff."""
     comparison = Comparison(str(baseline_path), _deltas(current["metrics"], baseline["metrics"], tolerances))
     kinds = sorted(set(current.get("by_kind", {})) | set(baseline.get("by_kind", {})))
     for kind in kinds:
-        comparison.by_kind[kind] = _deltas(current.get("by_kind", {}).get(kind, {}),
-                                           baseline.get("by_kind", {}).get(kind, {}), tolerances, gate=False)
+        comparison.by_kind[kind] = _deltas(
+            current.get("by_kind", {}).get(kind, {}), baseline.get("by_kind", {}).get(kind, {}), tolerances, gate=False
+        )
     before = {item["id"]: item for item in baseline.get("items", [])}
     after = {item["id"]: item for item in current.get("items", [])}
     for item_id in dict.fromkeys([*after, *before]):
         side = after.get(item_id) or before[item_id]
         comparison.items.append(ItemDiff(item_id, side.get("kind", ""), before.get(item_id), after.get(item_id)))
     if baseline.get("backend") and baseline.get("backend") != current.get("backend"):
-        comparison.notes.append(f"baseline backend is {baseline.get('backend')!r}, this run used "
-                                f"{current.get('backend')!r}: differences include the backend change")
+        comparison.notes.append(
+            f"baseline backend is {baseline.get('backend')!r}, this run used "
+            f"{current.get('backend')!r}: differences include the backend change"
+        )
     return comparison
 
 

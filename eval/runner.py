@@ -48,8 +48,13 @@ def replay(engine: EngineLike, item: GoldItem) -> tuple[AnswerResult, list[Turn]
     return engine.ask(item.question, list(history)), history
 
 
-def score_item(item: GoldItem, result: AnswerResult | None, paragraphs: dict[int, Paragraph],
-               history: Sequence[Turn] = (), error: str = "") -> dict[str, Any]:
+def score_item(
+    item: GoldItem,
+    result: AnswerResult | None,
+    paragraphs: dict[int, Paragraph],
+    history: Sequence[Turn] = (),
+    error: str = "",
+) -> dict[str, Any]:
     """The per-item record of the JSON output: what the engine did, every metric, passed and why not."""
     retrieved = [r.paragraph.number for r in result.retrieved] if result else []
     citations = list(result.citations) if result else []
@@ -171,9 +176,13 @@ def summarize(records: Sequence[dict[str, Any]]) -> tuple[dict[str, Any], dict[s
     return aggregate(records), {kind: aggregate([r for r in records if r["kind"] == kind]) for kind in kinds}
 
 
-def run_items(engine: EngineLike, items: Sequence[GoldItem], paragraphs: dict[int, Paragraph],
-              progress: bool = True, on_item: Callable[[dict[str, Any]], None] | None = None,
-              ) -> list[dict[str, Any]]:
+def run_items(
+    engine: EngineLike,
+    items: Sequence[GoldItem],
+    paragraphs: dict[int, Paragraph],
+    progress: bool = True,
+    on_item: Callable[[dict[str, Any]], None] | None = None,
+) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     for item in tqdm(items, desc="eval", unit="q", disable=not progress, dynamic_ncols=True):
         result: AnswerResult | None = None
@@ -202,8 +211,9 @@ def warm_up(engine: EngineLike) -> None:
         log.warning("warm-up question failed: %s", exc)
 
 
-def run_eval(engine: EngineLike, gold: GoldSet, backend: str = "", progress: bool = True,
-             warm: bool = True) -> dict[str, Any]:
+def run_eval(
+    engine: EngineLike, gold: GoldSet, backend: str = "", progress: bool = True, warm: bool = True
+) -> dict[str, Any]:
     """Evaluate every gold item; returns the full JSON document (metrics, by_kind, items, provenance)."""
     started = datetime.now(UTC)
     clock = time.perf_counter()

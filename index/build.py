@@ -155,7 +155,7 @@ def _write_build(
 
     sentence_keys, spans, sentence_texts = [], [], []
     for paragraph in paragraphs:
-        for sentence in split_sentences(paragraph.plain_text):
+        for sentence in split_sentences(paragraph.searchable_text):
             sentence_keys.append(paragraph.key)
             spans.append((sentence.start, sentence.end))
             sentence_texts.append(sentence.text)

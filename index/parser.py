@@ -64,8 +64,12 @@ class Paragraph:
 
     @property
     def searchable_text(self) -> str:
-        """What retrieval sees: the paragraph plus the text of its footnotes."""
-        notes = " ".join(f"[{note.mark}] {note.text}" for note in self.footnotes)
+        """What retrieval sees: the paragraph, then its footnotes as 「脚注1：…」 sentences.
+
+        Sentence spans are offsets into this text; the paragraph's own sentences come first, so their
+        offsets are the same in `plain_text`.
+        """
+        notes = " ".join(f"脚注{note.mark}：{note.text}" for note in self.footnotes)
         return f"{self.plain_text} {notes}".strip()
 
 

@@ -47,9 +47,10 @@ a.in-context { font-size: .9em; }
 .report-browser h2 { font-size: 1.15rem; margin-bottom: 0; }
 .report-symbol { color: var(--body-text-color-subdued); margin-top: .2rem; }
 .report-browser h3 { font-size: 1.05rem; margin: 1.25rem 0 .5rem; }
-.report-browser .para { line-height: 1.8; margin: 0 0 .75rem; padding: .25rem .4rem; border-radius: 6px; }
+.report-browser .para { line-height: 1.8; margin: 0 0 .75rem; padding: .25rem .4rem; border-radius: 6px;
+  transition: background 1.5s; }
 .report-browser .para-number { font-weight: 700; text-decoration: none; margin-right: .25rem; }
-.report-browser .para.flash { background: #fde68a; transition: background 1.5s; }
+.report-browser .para.flash { background: #fde68a; transition: none; }
 """
 
 JS = f"""

@@ -172,12 +172,12 @@ def respond(context: WebContext, session: Session, question: str) -> Iterator[Ch
                 exchange.partial += piece
                 yield chat_view(context, session)
     except QuestionError as error:
-        session.exchanges.pop()
+        session.exchanges.remove(exchange)
         yield chat_view(context, session, question, str(error))
         return
     except Exception as error:  # the chat must survive anything the engine or a backend raises
         log.exception("answering %r failed", cleaned)
-        session.exchanges.pop()
+        session.exchanges.remove(exchange)
         yield chat_view(context, session, question, text(language, "failed", error=type(error).__name__))
         return
     result = exchange.result

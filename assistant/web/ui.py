@@ -93,9 +93,9 @@ def build_ui(engine: Engine, feedback: FeedbackStore) -> AssistantBlocks:
             "concurrency_limit": ANSWER_CONCURRENCY,
             "concurrency_id": "answers",
             "show_progress": "hidden",
+            "trigger_mode": "once",
         }
-        question.submit(ask, [question, session], chat_outputs, api_name="ask", **answering)
-        send.click(ask, [question, session], chat_outputs, api_visibility="private", **answering)
+        gr.on([question.submit, send.click], ask, [question, session], chat_outputs, api_name="ask", **answering)
         chatbot.example_select(ask_example, [session], chat_outputs, api_visibility="private", **answering)
 
         def open_citation(payload: str, state: Session) -> tuple[Session, str, gr.Tabs]:

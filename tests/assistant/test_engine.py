@@ -29,7 +29,7 @@ def test_supporting_spans_point_at_the_quoted_sentences(engine) -> None:
     for key, spans in result.supporting.items():
         paragraph = engine.paragraph(int(key.split("#")[1]))
         for start, end in spans:
-            assert paragraph.plain_text[start:end] in result.answer
+            assert paragraph.searchable_text[start:end] in result.answer
 
 
 def test_follow_up_uses_the_previous_turn(engine) -> None:
@@ -116,6 +116,7 @@ def test_stream_yields_text_then_result(engine) -> None:
     *pieces, result = items
     assert "".join(pieces) == result.answer
     assert result.citations
+    assert result.supporting == engine.ask("区域组织在预警方面能做什么？").supporting
 
 
 def test_retrieval_quality_on_the_gold_set(engine) -> None:

@@ -9,16 +9,42 @@ from typing import Any
 import pytest
 
 SMALL_GOLD = [
-    {"id": "f1", "question": "《2005年世界首脑会议成果》载于大会哪一号决议？", "paragraphs": [1],
-     "must_include": ["60/1"], "kind": "fact", "answerable": True},
-    {"id": "f2", "question": "秘书长的战略有哪三大支柱？", "paragraphs": [9], "must_include": ["三大支柱"],
-     "kind": "fact", "answerable": True},
-    {"id": "u1", "question": "联合国维和行动2011年的预算是多少？", "paragraphs": [], "must_include": [],
-     "kind": "unanswerable", "answerable": False},
-    {"id": "h1", "question": "其中哪一种被秘书长列为最紧迫的优先事项？", "paragraphs": [21],
-     "must_include": ["操作性预防"], "kind": "followup", "answerable": True,
-     "history": [{"question": "秘书长的战略有哪三大支柱？", "paragraphs": [9]},
-                 {"question": "第二个支柱下的预防努力分为哪两种？", "paragraphs": [21]}]},
+    {
+        "id": "f1",
+        "question": "《2005年世界首脑会议成果》载于大会哪一号决议？",
+        "paragraphs": [1],
+        "must_include": ["60/1"],
+        "kind": "fact",
+        "answerable": True,
+    },
+    {
+        "id": "f2",
+        "question": "秘书长的战略有哪三大支柱？",
+        "paragraphs": [9],
+        "must_include": ["三大支柱"],
+        "kind": "fact",
+        "answerable": True,
+    },
+    {
+        "id": "u1",
+        "question": "联合国维和行动2011年的预算是多少？",
+        "paragraphs": [],
+        "must_include": [],
+        "kind": "unanswerable",
+        "answerable": False,
+    },
+    {
+        "id": "h1",
+        "question": "其中哪一种被秘书长列为最紧迫的优先事项？",
+        "paragraphs": [21],
+        "must_include": ["操作性预防"],
+        "kind": "followup",
+        "answerable": True,
+        "history": [
+            {"question": "秘书长的战略有哪三大支柱？", "paragraphs": [9]},
+            {"question": "第二个支柱下的预防努力分为哪两种？", "paragraphs": [21]},
+        ],
+    },
 ]
 
 

@@ -28,8 +28,14 @@ def test_export_writes_gold_lines(tmp_path: Path, capsys: pytest.CaptureFixture[
     lines = capsys.readouterr().out.splitlines()
     items = [json.loads(line) for line in lines]
     assert [i["question"] for i in items] == ["维和预算是多少？", "第12段讲了什么"]
-    assert items[0] == {"id": "feedback-1", "question": "维和预算是多少？", "paragraphs": [], "must_include": [],
-                        "kind": "feedback", "answerable": True}
+    assert items[0] == {
+        "id": "feedback-1",
+        "question": "维和预算是多少？",
+        "paragraphs": [],
+        "must_include": [],
+        "kind": "feedback",
+        "answerable": True,
+    }
     for number, raw in enumerate(items, start=1):
         parse_item(Path("candidates.jsonl"), number, raw)  # valid in the gold format
 

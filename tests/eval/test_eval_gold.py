@@ -35,8 +35,14 @@ def test_history_is_parsed(small_gold: Path) -> None:
     assert item.history[1].paragraphs == (21,)
 
 
-FIRST = {"id": "f1", "question": "《2005年世界首脑会议成果》载于大会哪一号决议？", "paragraphs": [1],
-         "must_include": ["60/1"], "kind": "fact", "answerable": True}
+FIRST = {
+    "id": "f1",
+    "question": "《2005年世界首脑会议成果》载于大会哪一号决议？",
+    "paragraphs": [1],
+    "must_include": ["60/1"],
+    "kind": "fact",
+    "answerable": True,
+}
 
 
 def _broken(tmp_path: Path, line3: str) -> Path:

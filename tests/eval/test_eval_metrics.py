@@ -94,8 +94,16 @@ def test_number_not_in_the_cited_paragraph_is_a_violation() -> None:
 
 def test_figures_are_whole_tokens() -> None:
     text = "A/63/677、SG/SM/13385、大会第60/1号决议、第1970(2011)号决议、2010年8月9日、9 August 2010、1,000人、40％"
-    assert m.figures(text) == ["a/63/677", "sg/sm/13385", "60/1", "1970(2011)", "2010年8月9日", "9 august 2010",
-                               "1,000", "40%"]
+    assert m.figures(text) == [
+        "a/63/677",
+        "sg/sm/13385",
+        "60/1",
+        "1970(2011)",
+        "2010年8月9日",
+        "9 august 2010",
+        "1,000",
+        "40%",
+    ]
     assert m.figures("and/or without digits") == []
 
 
@@ -104,10 +112,12 @@ def test_grounding_of_a_whole_answer() -> None:
         1: "大会就这一专题于 2009 年举行了正式辩论。",
         2: "秘书长在牛津大学作了西里尔·福斯特系列的一次讲座。",
     }
-    answer = ("大会于2009年就这一专题举行了正式辩论。[第1段]\n"
-              "维和行动2011年的预算为78亿美元。[第2段]\n"
-              "The report is in Chinese; here are its sentences:\n"
-              "秘书长在牛津大学作了讲座。[第2段]")
+    answer = (
+        "大会于2009年就这一专题举行了正式辩论。[第1段]\n"
+        "维和行动2011年的预算为78亿美元。[第2段]\n"
+        "The report is in Chinese; here are its sentences:\n"
+        "秘书长在牛津大学作了讲座。[第2段]"
+    )
     result = m.grounding(answer, texts)
     supports = [s.support for s in result.sentences]
     assert supports[0] is not None and supports[0] >= 0.5

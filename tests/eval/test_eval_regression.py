@@ -46,21 +46,37 @@ def test_tolerance_file_is_explained_and_valid() -> None:
 
 
 def _run(metrics: dict[str, Any], items: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"metrics": metrics, "by_kind": {"fact": metrics}, "items": items, "backend": "extractive",
-            "gold": {"path": "g.jsonl", "split": "g", "sha256": "a" * 64, "items": len(items)}}
+    return {
+        "metrics": metrics,
+        "by_kind": {"fact": metrics},
+        "items": items,
+        "backend": "extractive",
+        "gold": {"path": "g.jsonl", "split": "g", "sha256": "a" * 64, "items": len(items)},
+    }
 
 
 def _item(item_id: str, rank: int | None, passed: bool, answer: str = "x") -> dict[str, Any]:
-    return {"id": item_id, "kind": "fact", "rank": rank, "citations": [1], "refused": False, "answer": answer,
-            "passed": passed}
+    return {
+        "id": item_id,
+        "kind": "fact",
+        "rank": rank,
+        "citations": [1],
+        "refused": False,
+        "answer": answer,
+        "passed": passed,
+    }
 
 
 def test_compare_flags_metrics_and_items() -> None:
     tolerances = load_tolerances()
-    before = _run({"hit@1": 0.9, "figure_violations": 0, "latency_p50_ms": 10.0},
-                  [_item("a", 1, True), _item("b", 2, False), _item("c", 1, True)])
-    after = _run({"hit@1": 0.8, "figure_violations": 0, "latency_p50_ms": 100.0},
-                 [_item("a", 3, False), _item("b", 1, True), _item("c", 1, True)])
+    before = _run(
+        {"hit@1": 0.9, "figure_violations": 0, "latency_p50_ms": 10.0},
+        [_item("a", 1, True), _item("b", 2, False), _item("c", 1, True)],
+    )
+    after = _run(
+        {"hit@1": 0.8, "figure_violations": 0, "latency_p50_ms": 100.0},
+        [_item("a", 3, False), _item("b", 1, True), _item("c", 1, True)],
+    )
     comparison = compare(after, before, tolerances, "base.json")
     assert [d.name for d in comparison.regressions] == ["hit@1"]  # latency regressed too, but does not gate
     assert comparison.regressed
@@ -103,12 +119,18 @@ class WorseEngine:
         if result.refused:
             return result
         cited = result.citations[0] if result.citations else 1
-        return dataclasses.replace(result, retrieved=list(reversed(result.retrieved)),
-                                   answer=result.answer + f"\n维和行动2099年的预算为999亿美元。[第{cited}段]")
+        return dataclasses.replace(
+            result,
+            retrieved=list(reversed(result.retrieved)),
+            answer=result.answer + f"\n维和行动2099年的预算为999亿美元。[第{cited}段]",
+        )
 
 
 def test_cli_baseline_round_trip_and_a_worse_run_fails(
-    eval_engine: Any, small_gold: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    eval_engine: Any,
+    small_gold: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setattr(regression, "BASELINES_DIR", tmp_path / "baselines")
@@ -147,7 +169,12 @@ def test_cli_bad_input_exits_2(small_gold: Path, tmp_path: Path, capsys: pytest.
 
 
 def test_python_m_eval_run_unknown_backend(small_gold: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "eval", "run", "--gold", str(small_gold), "--backend", "nope"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "eval", "run", "--gold", str(small_gold), "--backend", "nope"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2
     assert "unknown backend 'nope'" in done.stderr and "extractive" in done.stderr

@@ -23,14 +23,26 @@ PARAGRAPHS = {n: Paragraph("A/65/877", n, text, "一", "导言") for n, text in 
 
 
 def result(answer: str, citations: list[int], retrieved: list[int], refused: bool = False) -> AnswerResult:
-    return AnswerResult(question="q", answer=answer, citations=citations, refused=refused,
-                        retrieved=[Retrieved(PARAGRAPHS[n], 1.0 - i / 10) for i, n in enumerate(retrieved)],
-                        backend="fake", timings_ms={"retrieve": 1.0, "answer": 1.0, "total": 2.0})
+    return AnswerResult(
+        question="q",
+        answer=answer,
+        citations=citations,
+        refused=refused,
+        retrieved=[Retrieved(PARAGRAPHS[n], 1.0 - i / 10) for i, n in enumerate(retrieved)],
+        backend="fake",
+        timings_ms={"retrieve": 1.0, "answer": 1.0, "total": 2.0},
+    )
 
 
 def item(**changes: Any) -> GoldItem:
-    base = {"id": "i", "question": "q", "paragraphs": (1,), "must_include": ("2009",), "kind": "fact",
-            "answerable": True}
+    base = {
+        "id": "i",
+        "question": "q",
+        "paragraphs": (1,),
+        "must_include": ("2009",),
+        "kind": "fact",
+        "answerable": True,
+    }
     base.update(changes)
     return GoldItem(**base)
 
@@ -101,8 +113,11 @@ def test_answering_an_unanswerable_question_fails() -> None:
 
 def test_aggregate_on_known_records() -> None:
     good = score_item(item(id="a"), result("大会于2009年举行了正式辩论。[第1段]", [1], [1, 2]), PARAGRAPHS)
-    second = score_item(item(id="b", paragraphs=(2,), must_include=("牛津",)),
-                        result("大会于2009年举行了正式辩论。[第1段]", [1], [1, 2]), PARAGRAPHS)
+    second = score_item(
+        item(id="b", paragraphs=(2,), must_include=("牛津",)),
+        result("大会于2009年举行了正式辩论。[第1段]", [1], [1, 2]),
+        PARAGRAPHS,
+    )
     metrics = aggregate([good, second])
     assert metrics["hit@1"] == 0.5 and metrics["hit@3"] == 1.0 and metrics["mrr"] == 0.75
     assert metrics["citation_precision"] == 0.5 and metrics["citation_recall"] == 0.5
@@ -125,10 +140,25 @@ def test_a_real_run_has_the_documented_shape(small_run: dict[str, Any]) -> None:
     assert {"metrics", "by_kind", "items"} <= set(small_run)
     assert small_run["gold"]["split"] == "small" and small_run["split"] == "small"
     assert set(small_run["by_kind"]) == {"fact", "followup", "unanswerable"}
-    for key in ("hit@1", "hit@3", "hit@5", "recall@5", "mrr", "ndcg@5", "citation_validity", "citation_precision",
-                "citation_recall", "no_citation_rate", "unsupported_sentence_rate", "figure_violations",
-                "must_include_coverage", "refusal_rate_unanswerable", "false_refusal_rate", "latency_p50_ms",
-                "latency_p95_ms"):
+    for key in (
+        "hit@1",
+        "hit@3",
+        "hit@5",
+        "recall@5",
+        "mrr",
+        "ndcg@5",
+        "citation_validity",
+        "citation_precision",
+        "citation_recall",
+        "no_citation_rate",
+        "unsupported_sentence_rate",
+        "figure_violations",
+        "must_include_coverage",
+        "refusal_rate_unanswerable",
+        "false_refusal_rate",
+        "latency_p50_ms",
+        "latency_p95_ms",
+    ):
         assert key in small_run["metrics"]
     for record in small_run["items"]:
         assert {"id", "retrieved", "citations", "refused", "answer", "passed"} <= set(record)

@@ -186,4 +186,3 @@ def page(browser: Any, served: tuple[str, FeedbackStore], contacted_hosts: set[s
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
-

@@ -74,9 +74,14 @@ def test_ask_click_a_citation_follow_up_and_dislike(
     assert contacted_hosts == {served[0].split("/")[2]}, "nothing is fetched from outside the machine"
 
 
-def test_show_in_context_opens_the_paragraph_in_the_report(page: Any, artifacts: Path) -> None:
+def test_show_in_context_and_export(page: Any, artifacts: Path) -> None:
     ask(page, "第30段讲了什么？")
     wait_for_answers(page, 1)
+    with page.expect_download(timeout=TIMEOUT_MS) as download:
+        page.locator("#export").click()
+    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "第30段讲了什么？" in exported and "> **第30段**（五. 及时果断的反应）" in exported
+
     page.locator("#source-panel a.in-context").click()
 
     target = page.locator("#para-30")

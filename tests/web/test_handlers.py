@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from itertools import pairwise
 from pathlib import Path
 
 from assistant.engine import Engine
@@ -123,7 +124,7 @@ def test_an_llm_answer_streams_in_pieces(llm_engine: Engine, feedback_store: Fee
 
     partial = [v.messages[-1]["content"] for v in views if v.messages[-1]["content"].endswith("▍")]
     assert len(partial) >= 3, "the answer arrives piece by piece"
-    assert all(len(a) < len(b) for a, b in zip(partial, partial[1:], strict=False))
+    assert all(len(a) < len(b) for a, b in pairwise(partial))
     result = session.exchanges[0].result
     assert result.backend == "openai" and result.citations and not result.notice
 
