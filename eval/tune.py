@@ -119,7 +119,12 @@ def best_weights(engine: Engine, cases: list[Case]) -> FusionWeights:
 def _features(engine: Engine, cases: list[Case], weights: FusionWeights) -> list[tuple[Case, RefusalFeatures]]:
     engine.retriever.weights = weights
     return [
-        (c, refusal_features(engine.retriever, c.signals, engine.retriever.rank(c.signals, c.boost, limit=5), c.question))
+        (
+            c,
+            refusal_features(
+                engine.retriever, c.signals, engine.retriever.rank(c.signals, c.boost, limit=5), c.question
+            ),
+        )
         for c in cases
     ]
 

@@ -20,7 +20,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -219,10 +218,10 @@ def server(chat_server: ChatServer) -> ChatServer:
 
 
 @pytest.fixture(scope="session")
-def base_env(chat_server: ChatServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    data_dir: Path = tmp_path_factory.mktemp("assistant-data")
+def base_env(chat_server: ChatServer, built_settings: Settings) -> dict[str, str]:
+    """Settings for the openai backend over the session's index (built once by the root conftest)."""
     return {
-        "ASSISTANT_DATA_DIR": str(data_dir),
+        "ASSISTANT_DATA_DIR": str(built_settings.data_dir),
         "ASSISTANT_LLM": "openai",
         "OPENAI_BASE_URL": chat_server.url,
         "OPENAI_MODEL": "test-model",
@@ -232,8 +231,8 @@ def base_env(chat_server: ChatServer, tmp_path_factory: pytest.TempPathFactory) 
 
 @pytest.fixture(scope="session")
 def built_engine(base_env: dict[str, str]) -> Engine:
-    """The index is built once (about 15 s); every test reuses its retriever."""
-    return open_engine(Settings.from_env(base_env))
+    """Every test reuses this engine's retriever."""
+    return open_engine(Settings.from_env(base_env), build_if_missing=False)
 
 
 @pytest.fixture

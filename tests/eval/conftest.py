@@ -54,14 +54,14 @@ def write_gold(path: Path, items: list[dict[str, Any]]) -> Path:
 
 
 @pytest.fixture(scope="session")
-def eval_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The data dir holding the index the eval tests build once per session."""
-    return tmp_path_factory.mktemp("eval-data")
+def eval_data_dir(built_settings: Any) -> Path:
+    """The data dir holding the session's index (built once by the root conftest)."""
+    return built_settings.data_dir
 
 
 @pytest.fixture(scope="session")
 def eval_engine(eval_data_dir: Path) -> Any:
-    """The real engine with the default (extractive) backend; the index is built once (~15 s)."""
+    """The real engine with the default (extractive) backend over the session's index."""
     from assistant.bootstrap import open_engine
     from assistant.settings import Settings
 

@@ -44,7 +44,7 @@ def test_a_real_answer_cites_its_paragraph_with_the_supporting_sentence(engine: 
     assert_within_limits(rendered)
     assert "[第27段]" in rendered[0]["text"]["text"]
     source = next(t for t in texts(rendered) if t.startswith("*第27段*"))
-    assert "四 国际援助和能力建设" in source and "分析框架" in source  # number, section, supporting sentence
+    assert "第四节 国际援助和能力建设" in source and "分析框架" in source  # number, section, supporting sentence
     [show] = [e for b in rendered if b.get("block_id") == "paragraphs" for e in b["elements"]]
     assert json.loads(show["value"])["p"].endswith("#27") and show["text"]["text"] == "第27段全文"
 
