@@ -109,6 +109,8 @@ def build_index(
         build_id = current_build_dir(index_dir).name
         return BuildResult(build_id, True, _count(reports), 0, time.perf_counter() - started, _names(reports))
 
+    if target.is_server:
+        chroma_client(target, index_dir)  # fail before the minute of embedding, not after
     embeddings = embeddings or E5Embeddings()
     build_id = f"{time.strftime('%Y%m%d%H%M%S')}_{source_fingerprint[:10]}"
     builds = index_dir / "builds"

@@ -63,7 +63,9 @@ def chroma_client(target: ChromaTarget, build_dir: Path) -> Any:
     settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if target.is_server:
         try:
-            return chromadb.HttpClient(host=target.host, port=target.port, settings=settings)
+            client = chromadb.HttpClient(host=target.host, port=target.port, settings=settings)
+            client.heartbeat()
+            return client
         except Exception as error:  # chromadb raises plain ValueError/ConnectionError here
             raise VectorStoreUnavailableError(
                 f"cannot reach the Chroma server at {target.host}:{target.port} ({error}); "

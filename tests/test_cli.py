@@ -101,3 +101,21 @@ def test_unknown_backend_names_the_valid_ones(built_settings) -> None:
     )
     assert completed.returncode == 2
     assert "extractive" in completed.stderr and "openai" in completed.stderr
+
+
+def test_dead_chroma_server_is_reported_before_any_work(tmp_path: Path) -> None:
+    from conftest import free_port
+
+    env = {
+        **os.environ,
+        "ASSISTANT_DATA_DIR": str(tmp_path),
+        "CHROMA_HOST": "127.0.0.1",
+        "CHROMA_PORT": str(free_port()),
+    }
+    for args in (["index", "build"], ["assistant", "ask", "区域组织能做什么？"]):
+        completed = subprocess.run(
+            [sys.executable, "-m", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert completed.returncode == 1
+        assert "cannot reach the Chroma server" in completed.stderr
+        assert "Traceback" not in completed.stderr

@@ -38,17 +38,17 @@ def main(argv: list[str] | None = None) -> int:
     from index.store import IndexCorruptError, IndexMissingError, VectorStoreUnavailableError
 
     try:
+        check_token(web_client(slack_settings))  # before the index: a wrong token should fail in a second
+    except SlackTokenError as error:
+        log.error("%s", error)
+        return 1
+    try:
         engine = open_engine(settings)
     except (IndexMissingError, IndexCorruptError, VectorStoreUnavailableError, OSError, ValueError) as error:
         log.error("cannot open the assistant: %s", error)  # these messages name the command that fixes them
         return 1
     assistant = SlackAssistant(engine, FeedbackStore(feedback_path(settings.data_dir)), command=slack_settings.command)
     app = build_app(slack_settings, assistant, mode=arguments.mode)
-    try:
-        check_token(app.client)
-    except SlackTokenError as error:
-        log.error("%s", error)
-        return 1
     try:
         if arguments.mode == "http":
             from assistant.slack.server import SlackHTTPServer
