@@ -7,17 +7,56 @@ Every other module takes plain arguments; `Settings.from_env()` is called by the
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "index" / "corpus" / "r2p-regional-arrangements.zh.txt"
 DEFAULT_DATA_DIR = PROJECT_ROOT / ".data"
 BACKENDS = ("extractive", "openai")
+SLACK_DEFAULT_COMMAND = "/r2p"
+SLACK_DEFAULT_API_BASE_URL = "https://slack.com/api/"
 
 
 class SettingsError(ValueError):
     """A setting has a value the program cannot use; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class SlackSettings:
+    bot_token: str = field(default="", repr=False)
+    signing_secret: str = field(default="", repr=False)
+    app_token: str = field(default="", repr=False)
+    command: str = SLACK_DEFAULT_COMMAND
+    api_base_url: str = SLACK_DEFAULT_API_BASE_URL
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> SlackSettings:
+        """Read the SLACK_* variables (called by `Settings.from_env`, or alone by the bot's tests)."""
+        env = dict(os.environ if environ is None else environ)
+        command = env.get("SLACK_COMMAND", "").strip() or SLACK_DEFAULT_COMMAND
+        if not command.startswith("/") or len(command) < 2 or " " in command:
+            raise SettingsError(f"SLACK_COMMAND={command!r} must be one word starting with '/', e.g. /r2p")
+        base_url = env.get("SLACK_API_BASE_URL", "").strip() or SLACK_DEFAULT_API_BASE_URL
+        return cls(
+            bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
+            signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
+            app_token=env.get("SLACK_APP_TOKEN", "").strip(),
+            command=command,
+            api_base_url=base_url if base_url.endswith("/") else base_url + "/",
+        )
+
+    def check(self, mode: str) -> None:
+        """Fail before anything slow starts when `mode` lacks a setting; the message names the variables."""
+        missing = []
+        if not self.bot_token:
+            missing.append("SLACK_BOT_TOKEN (xoxb-…, OAuth & Permissions)")
+        if mode == "http" and not self.signing_secret:
+            missing.append("SLACK_SIGNING_SECRET (Basic Information → App Credentials)")
+        if mode == "socket" and not self.app_token:
+            missing.append("SLACK_APP_TOKEN (xapp-…, Basic Information → App-Level Tokens, scope connections:write)")
+        if missing:
+            raise SettingsError(f"--mode {mode} needs " + "; ".join(missing) + ". See the Slack section of README.md.")
 
 
 @dataclass(frozen=True)
@@ -27,7 +66,7 @@ class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
     sources: tuple[Path, ...] = (DEFAULT_CORPUS,)
     llm_backend: str = "extractive"
-    openai_api_key: str = ""
+    openai_api_key: str = field(default="", repr=False)
     openai_base_url: str = ""
     openai_model: str = "gpt-4o-mini"
     openai_timeout_s: float = 30.0
@@ -35,6 +74,7 @@ class Settings:
     chroma_port: int = 8000
     retrieval_k: int = 5
     max_question_chars: int = 2000
+    slack: SlackSettings = field(default_factory=SlackSettings)
 
     @property
     def index_dir(self) -> Path:
@@ -75,6 +115,7 @@ class Settings:
             chroma_port=_number(env, "CHROMA_PORT", 8000, int),
             retrieval_k=_number(env, "ASSISTANT_K", 5, int),
             max_question_chars=_number(env, "ASSISTANT_MAX_QUESTION_CHARS", 2000, int),
+            slack=SlackSettings.from_env(env),
         )
 
 

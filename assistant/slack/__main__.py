@@ -10,7 +10,7 @@ import logging
 import sys
 
 from assistant.settings import Settings, SettingsError
-from assistant.slack.settings import MODES, SlackSettings
+from assistant.slack.settings import MODES
 
 log = logging.getLogger("assistant.slack")
 
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=arguments.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings.from_env()
-        slack_settings = SlackSettings.from_env()
+        slack_settings = settings.slack
         slack_settings.check(arguments.mode)
     except SettingsError as error:
         log.error("%s", error)

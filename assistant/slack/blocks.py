@@ -174,7 +174,7 @@ def answer_blocks(result: AnswerResult, ref: AnswerRef, *, shareable: bool = Fal
     if shared_by:
         question = escape(truncate(result.question, 500))
         blocks.append(context(label(language, "shared", user=shared_by, question=question)))
-    blocks += [section(piece) for piece in chunks(escape(result.answer))]
+    blocks += [section(piece) for piece in chunks(escape(result.answer)) if piece.strip()] or [section("…")]
     if result.refused:
         paragraphs = [r.paragraph for r in result.retrieved[:NEAREST_SHOWN]]
     else:
@@ -219,7 +219,8 @@ def paragraph_modal(paragraph: Paragraph, language: str) -> Block:
     """A modal with the whole paragraph (views.open), its section and footnotes."""
     where = label(language, "section", number=paragraph.section_number, title=paragraph.section_title)
     blocks: list[Block] = [context(escape(where))]
-    blocks += [section(piece) for piece in chunks(escape(paragraph.text), max_chunks=MAX_MODAL_BLOCKS - 12)]
+    pieces = chunks(escape(paragraph.text), max_chunks=MAX_MODAL_BLOCKS - 12)
+    blocks += [section(piece) for piece in pieces if piece.strip()]
     for note in paragraph.footnotes[:10]:
         blocks.append(context(escape(label(language, "footnote", mark=note.mark, text=note.text))))
     return {

@@ -61,7 +61,9 @@ class SlackHTTPServer:
 
     def start(self) -> SlackHTTPServer:
         """Serve from a background thread (tests, or embedding next to another server)."""
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="slack-http", daemon=True)
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="slack-http", daemon=True
+        )
         self._thread.start()
         return self
 

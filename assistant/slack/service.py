@@ -18,7 +18,7 @@ from typing import Any
 from assistant.engine import Engine
 from assistant.feedback import FeedbackStore
 from assistant.result import AnswerResult, Turn
-from assistant.slack.settings import DEFAULT_COMMAND
+from assistant.settings import SLACK_DEFAULT_COMMAND as DEFAULT_COMMAND
 
 log = logging.getLogger(__name__)
 QUESTION_IN_BUTTON_CHARS = 500

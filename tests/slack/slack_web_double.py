@@ -56,7 +56,9 @@ class SlackWebDouble:
         self._clock = 0
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, name="slack-web-double", daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="slack-web-double", daemon=True
+        )
 
     @property
     def base_url(self) -> str:

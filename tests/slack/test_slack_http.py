@@ -9,7 +9,7 @@ import logging
 import time
 
 import pytest
-from conftest import SlackBot
+from slack_harness import SlackBot
 from slack_web_double import (
     ASKER,
     BOT_TOKEN,

@@ -9,17 +9,19 @@ that says hello, sends envelopes as Slack does and collects the bot's acknowledg
 from __future__ import annotations
 
 import json
+import logging
 import queue
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import TrackingExecutor
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_harness import TrackingExecutor
 from slack_web_double import (
     APP_TOKEN,
     ASKER,
+    BOT_TOKEN,
     BOT_USER,
     CHANNEL,
     SlackWebDouble,
@@ -64,8 +66,12 @@ class SocketModeDouble:
 
 @pytest.fixture
 def socket_bot(
-    slack_double: SlackWebDouble, slack_settings: SlackSettings, slack_assistant: SlackAssistant
+    slack_double: SlackWebDouble,
+    slack_settings: SlackSettings,
+    slack_assistant: SlackAssistant,
+    caplog: pytest.LogCaptureFixture,
 ) -> Iterator[SocketModeDouble]:
+    caplog.set_level(logging.DEBUG)  # from the start, so connecting (the app token's one use) is in the log too
     executor = TrackingExecutor()
     socket_double = SocketModeDouble(executor)
     socket_double.thread.start()
@@ -85,7 +91,7 @@ def socket_bot(
 
 
 def test_a_mention_over_socket_mode_is_acknowledged_and_answered_once(
-    socket_bot: SocketModeDouble, slack_double: SlackWebDouble
+    socket_bot: SocketModeDouble, slack_double: SlackWebDouble, caplog: pytest.LogCaptureFixture
 ) -> None:
     question = slack_double.seed_message(CHANNEL, f"<@{BOT_USER}> 非洲联盟智者小组能发挥什么作用？")
     payload = json.loads(event_body(message_event(question, CHANNEL, kind="app_mention"), "EvS001"))
@@ -97,6 +103,9 @@ def test_a_mention_over_socket_mode_is_acknowledged_and_answered_once(
     socket_bot.executor.wait_idle()
     assert len(slack_double.calls_to("chat.postMessage")) == 1
     assert slack_double.calls_to("apps.connections.open")  # the socket URL came from the Web API
+    logged = "\n".join(r.getMessage() for phase in ("setup", "call") for r in caplog.get_records(phase))
+    assert "apps.connections.open" in logged  # the connection (the app token's one use) was logged…
+    assert APP_TOKEN not in logged and BOT_TOKEN not in logged  # …without either token
 
 
 def test_the_slash_command_over_socket_mode_answers_privately(
