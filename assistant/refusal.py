@@ -10,10 +10,12 @@ paragraph 29, but 「预算」 occurs nowhere):
   (a word the report never uses weighs the most);
 * `char_coverage` — the same over single characters, which forgives paraphrase (「学界」/「学术界」);
 * `focus_missing` — the word the question asks about (next to 「多少」「什么」「哪个」…) is nowhere in
-  the report.
+  the report;
+* `number_missing` — the question asks for a quantity (「多少」「几」"how many") but the best sentences
+  hold no number other than those in the question (「7月几号」 against 「2011 年 7 月」).
 
-They are combined linearly with the best sentence's similarity; the weights and the threshold are
-learned on the development gold set with cross-validation (`python -m eval tune`), keeping false
+They are combined linearly with the best sentence's similarity; the weights (a feature may get 0) and
+the threshold are learned on the development gold set with cross-validation (`python -m eval tune`), keeping false
 refusals of answerable questions at or below 5 %. English questions have no Chinese words to
 compare, so only similarity is used for them.
 """
@@ -35,6 +37,10 @@ REFUSAL_FILE = Path(__file__).with_name("data") / "refusal.json"
 COVERAGE_PARAGRAPHS = 3
 _QUESTION_WORD = re.compile(r"^(多少|几|什么|哪|哪个|哪些|哪里|哪儿|哪一|哪一个|谁|怎么样|怎样)$")
 _LINKING_WORDS = {"是", "有", "为", "在", "的"}
+_ASKS_QUANTITY = re.compile(
+    r"多少|几[个名项次年月日号票人位天岁]|几\S{0,2}[？?]|how (many|much)|what (number|percentage)", re.IGNORECASE
+)
+_NUMBER = re.compile(r"\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+(?=[个名项次年月日号票人位天岁多余])")
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,7 @@ class RefusalThresholds:
     char_weight: float = 0.05
     coverage_weight: float = 0.0
     focus_penalty: float = 0.0
+    number_penalty: float = 0.0
     min_score: float = 0.88
     min_english_similarity: float = 0.76
 
@@ -59,6 +66,7 @@ class RefusalFeatures:
     char_coverage: float
     best_sentence_similarity: float
     focus_missing: bool
+    number_missing: bool
     chinese: bool
     has_terms: bool
 
@@ -68,6 +76,7 @@ class RefusalFeatures:
             + thresholds.char_weight * self.char_coverage
             + thresholds.coverage_weight * self.coverage
             - thresholds.focus_penalty * float(self.focus_missing)
+            - thresholds.number_penalty * float(self.number_missing)
         )
 
 
@@ -81,6 +90,7 @@ def refusal_features(retriever: Retriever, signals: Signals, hits: list[Hit], qu
         char_coverage=_char_coverage(retriever, signals.query_tokens, compact(text)),
         best_sentence_similarity=best,
         focus_missing=any(word not in _corpus_text(retriever) for word in question_focus(question)),
+        number_missing=bool(_ASKS_QUANTITY.search(question)) and not _new_numbers(retriever, signals, top, question),
         chinese=signals.chinese,
         has_terms=bool(signals.query_tokens),
     )
@@ -89,7 +99,23 @@ def refusal_features(retriever: Retriever, signals: Signals, hits: list[Hit], qu
 def should_refuse(features: RefusalFeatures, thresholds: RefusalThresholds) -> bool:
     if features.chinese and features.has_terms:
         return features.score(thresholds) < thresholds.min_score
-    return features.best_sentence_similarity < thresholds.min_english_similarity
+    return (
+        features.best_sentence_similarity - thresholds.number_penalty * float(features.number_missing)
+        < thresholds.min_english_similarity
+    )
+
+
+def _new_numbers(retriever: Retriever, signals: Signals, top: list[Hit], question: str) -> set[str]:
+    """Numbers in the best sentence of each top paragraph that the question does not already contain."""
+    asked = set(_NUMBER.findall(question))
+    found: set[str] = set()
+    for hit in top:
+        row = int(signals.best_sentence[retriever.position[hit.paragraph.key]])
+        if row < 0:
+            continue
+        start, end = retriever.stored.sentence_spans[row]
+        found.update(_NUMBER.findall(hit.paragraph.searchable_text[start:end]))
+    return found - asked
 
 
 def question_focus(question: str) -> list[str]:

@@ -143,16 +143,20 @@ def best_thresholds(engine: Engine, cases: list[Case], weights: FusionWeights) -
     chinese = [(c, f) for c, f in features if f.chinese and f.has_terms]
     english = [(c, f) for c, f in features if not (f.chinese and f.has_terms)]
     best: tuple[float, RefusalThresholds] | None = None
-    for char_weight, coverage_weight, focus_penalty in itertools.product(MIX_GRID, MIX_GRID, MIX_GRID):
-        candidate = RefusalThresholds(char_weight, coverage_weight, focus_penalty, 0.0, 0.0)
+    for char_weight, coverage_weight, focus_penalty, number_penalty in itertools.product(
+        MIX_GRID, MIX_GRID, MIX_GRID, MIX_GRID
+    ):
+        candidate = RefusalThresholds(char_weight, coverage_weight, focus_penalty, number_penalty, 0.0, 0.0)
         threshold = _threshold_at([f.score(candidate) for c, f in chinese if c.answerable])
         if threshold is None:
             continue
         refused = np.mean([f.score(candidate) < threshold for c, f in chinese if not c.answerable] or [0.0])
         if best is None or refused > best[0] + 1e-9:
             best = (float(refused), replace(candidate, min_score=round(threshold, 4)))
-    english_threshold = _threshold_at([f.best_sentence_similarity for c, f in english if c.answerable])
     chosen = best[1] if best else RefusalThresholds()
+    english_threshold = _threshold_at(
+        [f.best_sentence_similarity - chosen.number_penalty * f.number_missing for c, f in english if c.answerable]
+    )
     if english_threshold is not None:
         chosen = replace(chosen, min_english_similarity=round(english_threshold, 4))
     return chosen
