@@ -22,7 +22,6 @@ compare, so only similarity is used for them.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,6 +29,7 @@ from pathlib import Path
 
 from assistant.evidence import term_coverage
 from assistant.retrieval import Hit, Retriever, Signals
+from assistant.tuned import load_tuned
 from index.normalize import compact
 from index.tokenize import segment, stopwords
 
@@ -54,10 +54,7 @@ class RefusalThresholds:
 
     @classmethod
     def load(cls, path: Path = REFUSAL_FILE) -> RefusalThresholds:
-        if not path.exists():
-            return cls()
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(**{k: float(v) for k, v in data.get("thresholds", {}).items()})
+        return load_tuned(cls, path, "thresholds")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ for them the lexical weight is moved onto the dense signals.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 from collections.abc import Iterable
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.tuned import load_tuned
 from index.embeddings import E5Embeddings
 from index.normalize import cjk_share
 from index.parser import Paragraph, Report
@@ -40,10 +40,7 @@ class FusionWeights:
 
     @classmethod
     def load(cls, path: Path = FUSION_FILE) -> FusionWeights:
-        if not path.exists():
-            return cls()
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(**{k: float(v) for k, v in data.get("weights", {}).items()})
+        return load_tuned(cls, path, "weights")
 
     def for_question(self, chinese: bool) -> tuple[float, float, float]:
         if chinese:
