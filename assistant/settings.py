@@ -85,10 +85,6 @@ class Settings:
     def index_dir(self) -> Path:
         return self.data_dir / "index"
 
-    @property
-    def uses_chroma_server(self) -> bool:
-        return bool(self.chroma_host)
-
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
