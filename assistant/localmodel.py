@@ -174,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    override = getattr(settings, "gguf_path", None) or _env_override()
+    override = settings.gguf_path
     try:
         if args.command == "fetch":
             path = ensure_model(settings.data_dir, override)
@@ -196,12 +196,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     print(path)
     return 0
-
-
-def _env_override() -> Path | None:
-    """ASSISTANT_GGUF for this CLI until `Settings` carries it (the CLI is an entry point, like `from_env`)."""
-    raw = os.environ.get("ASSISTANT_GGUF", "").strip()
-    return Path(raw).expanduser() if raw else None
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.attribution import STATS
-from assistant.backends.llamacpp import DEFAULT_CONTEXT_CHARS, DEFAULT_THREADS, LlamaCppBackend
+from assistant.backends.llamacpp import DEFAULT_CONTEXT_CHARS, LlamaCppBackend
 from assistant.bootstrap import ensure_index
 from assistant.engine import Engine
 from assistant.localmodel import ensure_model
@@ -51,9 +51,9 @@ def gold_questions(count: int) -> list[str]:
     return [i["question"] for i in items if i["answerable"] and not i.get("history")][:count]
 
 
-def model_path() -> Path:
-    override = os.environ.get("ASSISTANT_GGUF", "").strip()
-    return ensure_model(MODEL_CACHE, Path(override) if override else None)
+def model_path(settings: Settings) -> Path:
+    """ASSISTANT_GGUF, else the GGUF assembled once under ~/.cache/r2p-assistant (shared with the tests)."""
+    return ensure_model(MODEL_CACHE, settings.gguf_path)
 
 
 def open_retriever(data_dir: Path) -> Retriever:
@@ -97,7 +97,7 @@ def measure(engine: Engine, backend: LlamaCppBackend, questions: list[str]) -> d
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--questions", type=int, default=20)
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("ASSISTANT_LLAMA_THREADS", DEFAULT_THREADS)))
+    parser.add_argument("--threads", type=int, help="default: ASSISTANT_LLAMA_THREADS, else 2")
     parser.add_argument("--context-chars", type=int, default=DEFAULT_CONTEXT_CHARS)
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = parser.parse_args()
@@ -105,19 +105,21 @@ def main() -> int:
     for noisy in ("httpx", "chromadb", "assistant.backends.llamacpp", "assistant.attribution"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
-    path = model_path()
+    settings = Settings.from_env()
+    threads = args.threads or settings.llama_threads
+    path = model_path(settings)
     with tempfile.TemporaryDirectory(prefix="llamacpp-bench-") as temporary:
-        data_dir = Path(os.environ.get("ASSISTANT_DATA_DIR") or temporary)
+        data_dir = settings.data_dir if os.environ.get("ASSISTANT_DATA_DIR") else Path(temporary)
         retriever = open_retriever(data_dir)
         started = time.perf_counter()
-        backend = LlamaCppBackend(path, threads=args.threads, context_chars=args.context_chars)
+        backend = LlamaCppBackend(path, threads=threads, context_chars=args.context_chars)
         load_s = time.perf_counter() - started
         warm_s = backend.warm()
         engine = Engine(retriever, backend, 5)
         figures = measure(engine, backend, gold_questions(args.questions))
     figures |= {
         "model": backend.model,
-        "threads": args.threads,
+        "threads": threads,
         "context_chars": args.context_chars,
         "load_s": round(load_s, 2),
         "warm_system_prompt_s": round(warm_s, 2),
@@ -126,7 +128,7 @@ def main() -> int:
         "attribution": STATS.as_dict(),
     }
     print(
-        f"llamacpp bench · {figures['model']} · {args.threads} threads · context {args.context_chars} chars · "
+        f"llamacpp bench · {figures['model']} · {threads} threads · context {args.context_chars} chars · "
         f"load {figures['load_s']:.1f} s (+ system prompt {figures['warm_system_prompt_s']:.1f} s) · "
         f"TTFT model p50 {figures['ttft_model_p50_s']:.2f} s p95 {figures['ttft_model_p95_s']:.2f} s · "
         f"shown p50 {figures['ttft_shown_p50_s']:.2f} s p95 {figures['ttft_shown_p95_s']:.2f} s · "

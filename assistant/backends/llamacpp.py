@@ -27,7 +27,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,9 +71,9 @@ CONDENSE_MAX_TOKENS = 48
 MAX_PARAGRAPHS = 3
 HISTORY_TURNS = 1
 HISTORY_ANSWER_CHARS = 120
-# A 1.5B model given Chinese paragraphs tends to answer in Chinese: an English answer is started for it.
+# A 1.5B model given Chinese paragraphs tends to answer in Chinese: an English answer is started for it,
+# and the answer language is also asked for in that language.
 ANSWER_OPENINGS = {"en": "According to the report,"}
-# It also follows the answer language better when told in that language.
 LANGUAGE_INSTRUCTIONS = {
     "zh": LANGUAGES["zh"],
     "en": f"{LANGUAGES['en']}（Answer in English; keep the citations as [第N段].）",
@@ -116,7 +116,6 @@ class LlamaCppBackend:
         self.similarity = similarity
         self.last_attribution: AttributionResult | None = None
         self.last_generation: Generation | None = None
-        self.load_seconds = 0.0
         self._lock = threading.Lock()
         self._llama = llama if llama is not None else self._load(context_tokens)
 
@@ -129,18 +128,17 @@ class LlamaCppBackend:
         """
         title, symbol = _report_names(settings.sources)
         options: dict[str, Any] = {
-            "threads": getattr(settings, "llama_threads", DEFAULT_THREADS),
-            "max_tokens": getattr(settings, "llama_max_tokens", DEFAULT_MAX_TOKENS),
-            "drop_unsupported": getattr(settings, "drop_unsupported", False),
-            "condense_with_model": getattr(settings, "llama_condense", False),
+            "threads": settings.llama_threads,
+            "max_tokens": settings.llama_max_tokens,
+            "drop_unsupported": settings.drop_unsupported,
+            "condense_with_model": settings.llama_condense,
             "title": title,
             "symbol": symbol,
         }
         options.update(overrides)
         if options.get("model_path") is None:
-            override = getattr(settings, "gguf_path", None)
             try:
-                options["model_path"] = ensure_model(settings.data_dir, Path(override) if override else None)
+                options["model_path"] = ensure_model(settings.data_dir, settings.gguf_path)
             except ModelError as error:
                 raise SettingsError(f"the llamacpp backend has no usable model: {error}") from None
         if "similarity" not in options:
@@ -155,9 +153,15 @@ class LlamaCppBackend:
         text = "".join(self._attributed(evidence, attributor))
         return Draft(text=text, supporting=supporting_spans(attributor.result, evidence.sentences), model=self.model)
 
-    def stream(self, evidence: Evidence) -> Iterator[str]:
-        """Model tokens as they come; the end of each sentence is held back until its citations are settled."""
-        yield from self._attributed(evidence, self._attributor(evidence))
+    def stream(self, evidence: Evidence) -> Generator[str, None, Draft]:
+        """Model tokens as they come, each sentence's end held back until its citations are settled; returns
+        the finished `Draft` (with supporting spans) for an engine that collects a generator's value."""
+        attributor = self._attributor(evidence)
+        pieces: list[str] = []
+        for piece in self._attributed(evidence, attributor):
+            pieces.append(piece)
+            yield piece
+        return Draft("".join(pieces), supporting_spans(attributor.result, evidence.sentences), self.model)
 
     def _attributor(self, evidence: Evidence) -> StreamAttributor:
         attributor = Attributor(evidence.paragraphs, evidence.citation_labels, self.similarity)
@@ -263,8 +267,7 @@ class LlamaCppBackend:
             )
         except (ValueError, RuntimeError) as error:
             raise SettingsError(f"llama.cpp cannot load {self.model_path}: {error}") from None
-        self.load_seconds = time.perf_counter() - started
-        log.info("loaded %s in %.1f s (%d threads)", self.model_path.name, self.load_seconds, self.threads)
+        log.info("loaded %s in %.1f s (%d threads)", self.model_path.name, time.perf_counter() - started, self.threads)
         return llama
 
     def _generate(self, messages: list[dict[str, str]], max_tokens: int, opening: str = "") -> Iterator[str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -24,7 +23,8 @@ from typing import Any
 
 import pytest
 
-from assistant.backends.llamacpp import DEFAULT_THREADS, LlamaCppBackend, e5_similarity
+from assistant.attribution import e5_similarity
+from assistant.backends.llamacpp import LlamaCppBackend
 from assistant.engine import Engine
 from assistant.localmodel import ModelError, ensure_model
 from assistant.retrieval import Retriever
@@ -55,7 +55,8 @@ def free_port() -> int:
 
 
 def threads() -> int:
-    return int(os.environ.get("ASSISTANT_LLAMA_THREADS", "") or DEFAULT_THREADS)
+    """ASSISTANT_LLAMA_THREADS (default 2), read the way the assistant reads it."""
+    return Settings.from_env().llama_threads
 
 
 def require_local_extra() -> None:
@@ -67,9 +68,8 @@ def require_local_extra() -> None:
 @pytest.fixture(scope="session")
 def gguf_path() -> Path:
     require_local_extra()
-    override = os.environ.get("ASSISTANT_GGUF", "").strip()
     try:
-        return ensure_model(MODEL_CACHE, Path(override) if override else None)
+        return ensure_model(MODEL_CACHE, Settings.from_env().gguf_path)
     except ModelError as error:
         pytest.fail(f"no local model: {error}")
 
