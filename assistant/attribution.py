@@ -2,7 +2,7 @@
 
 Small models often omit or misplace 「[第N段]」. Each sentence of a generated answer is checked against
 the retrieved paragraphs with the eval's grounding measure (character-bigram containment,
-`eval.metrics.support_score`, supported at ≥ 0.5 — so what attribution accepts is what the eval counts
+`assistant.grounding.support_score`, supported at ≥ 0.5 — so what attribution accepts is what the eval counts
 as supported):
 
 * the model cited a retrieved paragraph that supports the sentence → kept as written (`model`);
@@ -31,7 +31,7 @@ from typing import Any
 
 from assistant.backends.base import EvidenceSentence
 from assistant.citations import check_citations, format_citation
-from eval.metrics import SUPPORT_THRESHOLD, is_chinese, support_score
+from assistant.grounding import SUPPORT_THRESHOLD, is_chinese, support_score
 from index.parser import Paragraph
 
 log = logging.getLogger(__name__)

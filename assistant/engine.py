@@ -20,12 +20,13 @@ from assistant.backends.base import EvidenceSentence
 from assistant.backends.extractive import ExtractiveBackend
 from assistant.citations import check_citations, cited_numbers
 from assistant.evidence import rank_sentences
+from assistant.grounding import is_chinese
 from assistant.refusal import RefusalFeatures, RefusalThresholds, refusal_features, should_refuse
 from assistant.result import AnswerResult, Retrieved, Turn
 from assistant.retrieval import Hit, Retriever, Signals
 from assistant.settings import Settings
 from index.embeddings import E5Embeddings
-from index.normalize import cjk_share, strip_control_characters
+from index.normalize import strip_control_characters
 from index.parser import Paragraph
 from index.store import ChromaTarget, load_index
 
@@ -68,7 +69,7 @@ class Retrieval:
 
 def clean_question(question: str, max_chars: int) -> str:
     text = strip_control_characters(question or "").strip()
-    english = cjk_share(text) < 0.3 and bool(re.search(r"[A-Za-z]", text))
+    english = not is_chinese(text)
     if not text:
         raise QuestionError("Please enter a question." if english else "请输入问题。")
     if len(text) > max_chars:
@@ -79,7 +80,7 @@ def clean_question(question: str, max_chars: int) -> str:
 
 
 def question_language(text: str) -> str:
-    return "zh" if cjk_share(text) >= 0.3 or not re.search(r"[A-Za-z]", text) else "en"
+    return "zh" if is_chinese(text) else "en"
 
 
 class Engine:

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from index.normalize import cjk_share, compact, normalize
+from assistant.grounding import SUPPORT_THRESHOLD, is_chinese, support_score
+from index.normalize import compact, normalize
 
-SUPPORT_THRESHOLD = 0.5
-MIN_SCORED_BIGRAMS = 3
 _TERMINATORS = "。！？!?"
 _CLOSERS = "”’\"'」』）)】"
 _SENTENCE = re.compile(rf".*?(?:[{_TERMINATORS}]+[{_CLOSERS}]*|$)")
@@ -191,31 +189,6 @@ def split_sentences(answer: str) -> list[AnswerSentence]:
             sentences.append(AnswerSentence(text, cited))
         sentences.extend(AnswerSentence(p, ()) for p in pending)
     return sentences
-
-
-def _content(text: str) -> str:
-    """Normalised text with punctuation, symbols and whitespace dropped: letters and digits only."""
-    return "".join(c for c in compact(text) if unicodedata.category(c)[0] in "LN")
-
-
-def bigrams(text: str) -> list[str]:
-    content = _content(text)
-    return [content[i : i + 2] for i in range(len(content) - 1)]
-
-
-def support_score(sentence: str, sources: Sequence[str]) -> float | None:
-    """Share of the sentence's character bigrams that occur in the source texts (normalised; punctuation
-    ignored). None for a sentence too short to score; 0.0 when there is no source."""
-    grams = bigrams(sentence)
-    if len(grams) < MIN_SCORED_BIGRAMS:
-        return None
-    available = {gram for source in sources for gram in bigrams(source)}
-    return sum(1 for gram in grams if gram in available) / len(grams)
-
-
-def is_chinese(text: str) -> bool:
-    """Chinese, or at least not Latin-script: character n-grams compare only texts of the same script."""
-    return cjk_share(text) >= 0.3 or not re.search(r"[A-Za-z]", text)
 
 
 def figures(text: str) -> list[str]:
