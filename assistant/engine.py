@@ -21,7 +21,7 @@ from assistant.backends.extractive import ExtractiveBackend
 from assistant.citations import check_citations, cited_numbers
 from assistant.evidence import rank_sentences
 from assistant.grounding import is_chinese
-from assistant.refusal import RefusalFeatures, RefusalThresholds, refusal_features, should_refuse
+from assistant.refusal import RefusalFeatures, RefusalThresholds, refusal_features, refusal_reason, should_refuse
 from assistant.result import AnswerResult, Retrieved, Turn
 from assistant.retrieval import Hit, Retriever, Signals
 from assistant.settings import Settings
@@ -186,7 +186,7 @@ class Engine:
         refused = should_refuse(features, self.thresholds)
         retrieval = Retrieval(hits, signals, address, refused, features=features)
         if refused:
-            retrieval.refusal_text = self._refusal_text(question, hits)
+            retrieval.refusal_text = self._refusal_text(question, hits, features)
         else:
             retrieval.evidence = rank_sentences(self.retriever, signals, hits[:3])
         return retrieval
@@ -299,13 +299,17 @@ class Engine:
             parts.append("没有" + "、".join(f"第{s}节" for s in address.missing_sections))
         return "，".join(parts) + "。"
 
-    def _refusal_text(self, question: str, hits: list[Hit]) -> str:
+    def _refusal_text(self, question: str, hits: list[Hit], features: RefusalFeatures | None = None) -> str:
         nearest = hits[:3]
-        if question_language(question) == "en":
+        english = question_language(question) == "en"
+        reason = refusal_reason(question, features, english, self.retriever.stored.bridge) if features else ""
+        if english:
             listed = ", ".join(f"paragraph {h.paragraph.number} ({h.paragraph.section_title})" for h in nearest)
-            return f"{REFUSAL_PREFIX_EN} this question. The nearest paragraphs are: {listed}."
+            reason = f" ({reason})" if reason else ""
+            return f"{REFUSAL_PREFIX_EN} this question{reason}. The nearest paragraphs are: {listed}."
         listed = "、".join(f"第{h.paragraph.number}段（{h.paragraph.section_title}）" for h in nearest)
-        return f"{REFUSAL_PREFIX_ZH}这个问题。最接近的段落是：{listed}。"
+        reason = f"，{reason}" if reason else ""  # no brackets: 「（…段…）」 would read as a citation
+        return f"{REFUSAL_PREFIX_ZH}这个问题{reason}。最接近的段落是：{listed}。"
 
 
 def _opening_sentences(retriever: Retriever, paragraphs: list[Paragraph]) -> list[EvidenceSentence]:

@@ -2,8 +2,9 @@
 
 Each signal is scaled to [0, 1] across the candidates of one query and the three are mixed with
 weights learned on the development gold set (`assistant/data/fusion.json`, written by
-`python -m eval tune`). English questions have no useful jieba tokens against a Chinese report, so
-for them the lexical weight is moved onto the dense signals.
+`python -m eval tune`). English questions share no words with a Chinese report: their lexical signal
+is BM25 over the Chinese words a CC-CEDICT bridge gives for their English words (`index/bridge.py`),
+with its own learned weights.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.tuned import load_tuned
+from index.bridge import english_concepts
 from index.embeddings import E5Embeddings
 from index.normalize import cjk_share
 from index.parser import Paragraph, Report
@@ -106,9 +108,26 @@ class Retriever:
         sentence[self.sentence_owner[order]] = sentence_scores[order]
         best_sentence[self.sentence_owner[order]] = order
         tokens = tokenize(query)
-        known = [t for t in tokens if t in self.vocabulary]
-        lexical = np.asarray(self.bm25.get_scores(known), dtype=np.float32) if known else np.zeros(count, np.float32)
-        return Signals(paragraph, sentence, lexical, best_sentence, tokens, cjk_share(query) >= 0.3, query_vector)
+        chinese = cjk_share(query) >= 0.3
+        if chinese:
+            known = [t for t in tokens if t in self.vocabulary]
+            lexical = self._bm25(known) if known else np.zeros(count, np.float32)
+        else:
+            lexical = self._bridged_bm25(english_concepts(query, self.stored.bridge, self.vocabulary))
+        return Signals(paragraph, sentence, lexical, best_sentence, tokens, chinese, query_vector)
+
+    def _bm25(self, tokens: list[str]) -> np.ndarray:
+        return np.asarray(self.bm25.get_scores(tokens), dtype=np.float32)
+
+    def _bridged_bm25(self, concepts: list[list[str]]) -> np.ndarray:
+        """BM25 of an English question through the dictionary bridge: each concept counts once, by its best
+        Chinese word, so a gloss with many translations does not outweigh one with a single exact one."""
+        total = np.zeros(len(self.paragraphs), dtype=np.float32)
+        for words in concepts:
+            known = [w for w in words if w in self.vocabulary]
+            if known:
+                total += np.max([self._bm25([w]) for w in known], axis=0)
+        return total
 
     def rank(self, signals: Signals, boost: dict[str, float] | None = None, limit: int | None = None) -> list[Hit]:
         """Paragraphs with a fused score, best first (the best `limit`, or all); `boost` adds to named ones."""

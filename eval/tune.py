@@ -30,9 +30,13 @@ from assistant.retrieval import FUSION_FILE, FusionWeights, Signals
 from assistant.settings import Settings
 
 FOLDS = 5
-MAX_FALSE_REFUSALS = 0.05
+# The target is at most 5 % false refusals; training allows fewer, because a cut fitted to exactly 5 %
+# refuses more answerable questions it has not seen. Measured: trained at 5 % → cross-validated false
+# refusals 0.078, held-out 0.158; trained at 2 % → 0.031 and 0.000, with the same refusal rates.
+TRAIN_FALSE_REFUSALS = 0.02
 GRID = [round(x, 1) for x in np.arange(0, 1.01, 0.1)]
 MIX_GRID = [0.0, 0.02, 0.05, 0.1, 0.2]
+ENGLISH_COVERAGE_GRID = [0.0, 0.02, 0.05, 0.1, 0.2]
 
 
 @dataclass
@@ -129,37 +133,61 @@ def _features(engine: Engine, cases: list[Case], weights: FusionWeights) -> list
     ]
 
 
-def _threshold_at(values: list[float]) -> float | None:
-    """The largest threshold that refuses at most 5 % of the given answerable scores."""
-    if not values:
+@dataclass(frozen=True)
+class Cut:
+    threshold: float
+    refused: float  # share of the unanswerable scores below the threshold
+    margin: float  # gap between the lowest kept answerable score and the highest refused unanswerable one
+
+
+def _cut(answerable: list[float], unanswerable: list[float]) -> Cut | None:
+    """The threshold that refuses at most 2 % of the answerable scores, placed half-way between the lowest
+    answerable score it keeps and the highest unanswerable score it refuses (a maximum-margin cut: a new
+    answerable question a little below the ones seen is not refused at once)."""
+    if not answerable:
         return None
-    ordered = sorted(values)
-    return ordered[int(np.floor(MAX_FALSE_REFUSALS * len(ordered)))] - 1e-6
+    ordered = sorted(answerable)
+    lowest_kept = ordered[int(np.floor(TRAIN_FALSE_REFUSALS * len(ordered)))]
+    below = [v for v in unanswerable if v < lowest_kept]
+    if not below:
+        return Cut(lowest_kept - 1e-6, 0.0, 0.0)
+    return Cut((lowest_kept + max(below)) / 2, len(below) / max(1, len(unanswerable)), lowest_kept - max(below))
+
+
+def _better(cut: Cut, best: Cut | None) -> bool:
+    if best is None or cut.refused > best.refused + 1e-9:
+        return True
+    return abs(cut.refused - best.refused) <= 1e-9 and cut.margin > best.margin + 1e-9
 
 
 def best_thresholds(engine: Engine, cases: list[Case], weights: FusionWeights) -> RefusalThresholds:
-    """Search the combination weights; per candidate, the threshold keeps false refusals ≤ 5 %."""
+    """Search the combination weights; per candidate, the cut keeps false refusals ≤ 2 %; the most refusals
+    win, then the widest margin."""
     features = _features(engine, cases, weights)
     chinese = [(c, f) for c, f in features if f.chinese and f.has_terms]
     english = [(c, f) for c, f in features if not (f.chinese and f.has_terms)]
-    best: tuple[float, RefusalThresholds] | None = None
-    for char_weight, coverage_weight, focus_penalty, number_penalty in itertools.product(
+    chosen, best = RefusalThresholds(), None
+    for char_weight, coverage_weight, focus_penalty, answer_penalty in itertools.product(
         MIX_GRID, MIX_GRID, MIX_GRID, MIX_GRID
     ):
-        candidate = RefusalThresholds(char_weight, coverage_weight, focus_penalty, number_penalty, 0.0, 0.0)
-        threshold = _threshold_at([f.score(candidate) for c, f in chinese if c.answerable])
-        if threshold is None:
-            continue
-        refused = np.mean([f.score(candidate) < threshold for c, f in chinese if not c.answerable] or [0.0])
-        if best is None or refused > best[0] + 1e-9:
-            best = (float(refused), replace(candidate, min_score=round(threshold, 4)))
-    chosen = best[1] if best else RefusalThresholds()
-    english_threshold = _threshold_at(
-        [f.best_sentence_similarity - chosen.number_penalty * f.number_missing for c, f in english if c.answerable]
-    )
-    if english_threshold is not None:
-        chosen = replace(chosen, min_english_similarity=round(english_threshold, 4))
-    return chosen
+        candidate = RefusalThresholds(char_weight, coverage_weight, focus_penalty, answer_penalty, 0.0, 0.0)
+        cut = _cut(
+            [f.score(candidate) for c, f in chinese if c.answerable],
+            [f.score(candidate) for c, f in chinese if not c.answerable],
+        )
+        if cut is not None and _better(cut, best):
+            best, chosen = cut, replace(candidate, min_score=round(cut.threshold, 4))
+    best = None
+    english_chosen = chosen
+    for coverage_weight, name_penalty in itertools.product(ENGLISH_COVERAGE_GRID, MIX_GRID):
+        candidate = replace(chosen, english_coverage_weight=coverage_weight, english_name_penalty=name_penalty)
+        cut = _cut(
+            [f.english_score(candidate) for c, f in english if c.answerable],
+            [f.english_score(candidate) for c, f in english if not c.answerable],
+        )
+        if cut is not None and _better(cut, best):
+            best, english_chosen = cut, replace(candidate, min_english_similarity=round(cut.threshold, 4))
+    return english_chosen
 
 
 def refusal_rates(engine: Engine, cases: list[Case], weights: FusionWeights, thresholds: RefusalThresholds) -> dict:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.bridge import build_bridge
 from index.embeddings import E5ChromaFunction, E5Embeddings, model_fingerprint
 from index.parser import Report, parse_report_file
 from index.sentences import split_sentences
@@ -154,6 +155,8 @@ def _write_build(
     (build_dir / "reports.json").write_text(json.dumps(reports_to_json(reports), ensure_ascii=False), encoding="utf-8")
     lexicon = {p.key: tokenize(p.searchable_text + " " + p.section_title) for p in paragraphs}
     (build_dir / "lexicon.json").write_text(json.dumps(lexicon, ensure_ascii=False), encoding="utf-8")
+    bridge = build_bridge({token for tokens in lexicon.values() for token in tokens})
+    (build_dir / "bridge.json").write_text(json.dumps(bridge, ensure_ascii=False), encoding="utf-8")
 
     sentence_keys, spans, sentence_texts = [], [], []
     for paragraph in paragraphs:

@@ -131,5 +131,5 @@ def test_retrieval_quality_on_the_gold_set(engine) -> None:
         ranks.append(next((i for i, n in enumerate(numbers, 1) if n in item["paragraphs"]), 99))
     hit1 = sum(r == 1 for r in ranks) / len(ranks)
     hit3 = sum(r <= 3 for r in ranks) / len(ranks)
-    assert hit1 >= 0.85, hit1
-    assert hit3 >= 0.93, hit3
+    assert hit1 >= 0.92, hit1  # measured 0.937 (59 of 63)
+    assert hit3 >= 0.95, hit3  # measured 0.968

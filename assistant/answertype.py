@@ -1,0 +1,130 @@
+"""What kind of answer a question expects, and whether a piece of evidence can hold one.
+
+A classic check of question answering: 「……有多少兵力？」 wants a quantity, 「……定在7月几号？」 a day,
+「……叫什么名字？」 a person, 「……总部设在哪个城市？」 a place, 「……决议编号是多少？」 a document number.
+When the sentences that best match the question contain nothing of that kind — no number other than
+those the question already holds, no date, no personal or place name the question does not already
+name — the report is unlikely to answer it, however similar the sentences are. Refusal uses this as
+one of its features (`assistant/refusal.py`); its weight is learned like the others.
+
+Names are found with jieba's part-of-speech tagger (`nr` person, `ns` place), numbers and dates with
+patterns. A question may expect several kinds (「何时、由谁」); each must be found.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from functools import lru_cache
+
+from index.normalize import compact
+
+
+class AnswerType(Enum):
+    IDENTIFIER = "identifier"
+    DAY = "day"
+    DATE = "date"
+    QUANTITY = "quantity"
+    PERSON = "person"
+    PLACE = "place"
+
+
+_ASKS = {
+    AnswerType.IDENTIFIER: re.compile(
+        r"哪一?号|编号|文号|(document|resolution) (symbol|number)|\bsymbol\b", re.IGNORECASE
+    ),
+    AnswerType.DAY: re.compile(r"几号|几日|哪一?天|哪一日|具体日期|what date|which day|on what day", re.IGNORECASE),
+    AnswerType.DATE: re.compile(r"什么时候|何时|哪一?年|哪个月|几月|\bwhen\b|what year|which year", re.IGNORECASE),
+    AnswerType.QUANTITY: re.compile(
+        r"多少|几[个名项次年人位天岁支国家票]|几\S{0,2}[？?]|how (many|much)|what (number|percentage)", re.IGNORECASE
+    ),
+    AnswerType.PERSON: re.compile(
+        r"叫什么|名字|姓名|哪位|何人|(?:是|为)谁(?![的手])|\bwho (?:is|was|were)\b|whose name", re.IGNORECASE
+    ),
+    AnswerType.PLACE: re.compile(
+        r"哪个城市|哪座城市|哪个国家|哪国|哪里|哪儿|在哪(?![一些个天年])|何地|何处|\bwhere\b|which (city|country|town)",
+        re.IGNORECASE,
+    ),
+}
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?=\s*年|\D|$)")
+_IDENTIFIER = re.compile(r"[A-Z]+(?:/[A-Z0-9.]+)+|\d+/\d+|(?<!\d)\d{3,4}\s*\(\s*\d{4}\s*\)|第\s*\d{3,4}\s*号")
+_DAY = re.compile(r"(?:(\d+|[一二三四五六七八九十]+)月)?(\d+|[一二三四五六七八九十]+)[日号]")
+_ASKED_MONTH = re.compile(r"(\d+|[一二三四五六七八九十]+)月(?:几|哪)")
+_MONTH = re.compile(r"\d+\s*月|[一二三四五六七八九十]+月")
+_COUNT = re.compile(
+    r"(?<![\d/])(\d+(?:\.\d+)?|[二三四五六七八九十百千万两][一二三四五六七八九十百千万两]*)(?![\d/])"
+    r"(?:多|余)?([个名项次人位支种类票]?)"
+)
+# Classifiers that count the same things: 「几名成员」 is answered by 「五名」 or 「五位」, not by 「两种」.
+_CLASSIFIER_FAMILY = {"名": "名位人", "位": "名位人", "人": "名位人", "个": "个", "项": "项", "次": "次", "票": "票"}
+_ASKED_CLASSIFIER = re.compile(r"(?:几|多少)([个名项次人位票])")
+_PERSON_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}")
+_TITLE = re.compile(r"先生|女士|将军|博士|教授|大使|总统|主席|秘书长|顾问|特使|法官")
+
+
+def expected_types(question: str) -> set[AnswerType]:
+    """The kinds of answer the question asks for; a day or a document number is not also a quantity."""
+    # 「编号是多少」 asks for a document number and 「几号」 for a day: neither is also a count.
+    rest = re.sub(r"(编号|文号)\S{0,2}多少", " ", question)
+    for kind in (AnswerType.IDENTIFIER, AnswerType.DAY):
+        rest = _ASKS[kind].sub(" ", rest)
+    kinds = {kind for kind, pattern in _ASKS.items() if pattern.search(question)}
+    if not _ASKS[AnswerType.QUANTITY].search(rest):
+        kinds.discard(AnswerType.QUANTITY)
+    if AnswerType.DAY in kinds:
+        kinds.discard(AnswerType.DATE)
+    return kinds
+
+
+def missing_types(question: str, evidence: str) -> set[AnswerType]:
+    """The expected kinds of which the evidence holds no instance the question does not already contain."""
+    return {kind for kind in expected_types(question) if not _new_instances(kind, question, evidence)}
+
+
+def _new_instances(kind: AnswerType, question: str, evidence: str) -> set[str]:
+    question, evidence = compact(question), compact(evidence)
+    found = _instances(kind, evidence) - _instances(kind, question)
+    if kind is AnswerType.DAY and (month := _ASKED_MONTH.search(question)):
+        found = {day for day in found if day.startswith(month.group(1) + "月")}  # 「7月几号」 wants a day of July
+    if kind is AnswerType.QUANTITY and (classifier := _ASKED_CLASSIFIER.search(question)):
+        family = _CLASSIFIER_FAMILY[classifier.group(1)]
+        found = {count for count in found if count[-1:] in family}
+    return found
+
+
+def _instances(kind: AnswerType, text: str) -> set[str]:
+    if kind is AnswerType.IDENTIFIER:
+        return {re.sub(r"\s", "", m) for m in _IDENTIFIER.findall(text)}
+    if kind is AnswerType.DAY:
+        return {f"{month}月{day}日" if month else f"{day}日" for month, day in _DAY.findall(text)}
+    if kind is AnswerType.DATE:
+        return set(_YEAR.findall(text)) | set(_MONTH.findall(text)) | {d for _, d in _DAY.findall(text)}
+    if kind is AnswerType.QUANTITY:
+        stripped = _IDENTIFIER.sub(" ", _YEAR.sub(" ", text))
+        return {number + classifier for number, classifier in _COUNT.findall(stripped)}
+    if kind is AnswerType.PERSON:
+        return set(_PERSON_NAME.findall(text)) | _titled_names(text)
+    return {word for word, flag in _tagged(text) if flag == "ns" and len(word) > 1}
+
+
+def _titled_names(text: str) -> set[str]:
+    """Words jieba tags as personal names that stand next to a title (「秘书长潘基文」, 「科尼将军」)."""
+    tagged = _tagged(text)
+    names = set()
+    for i, (word, flag) in enumerate(tagged):
+        if not flag.startswith("nr") or _TITLE.fullmatch(word) or len(word) < 2:
+            continue
+        neighbours = [tagged[j][0] for j in (i - 1, i + 1) if 0 <= j < len(tagged)]
+        if any(_TITLE.fullmatch(n) for n in neighbours):
+            names.add(word)
+    return names
+
+
+@lru_cache(maxsize=512)
+def _tagged(text: str) -> tuple[tuple[str, str], ...]:
+    from jieba import posseg
+
+    from index.tokenize import segment
+
+    segment("")  # jieba initialised quietly, once
+    return tuple((pair.word, pair.flag) for pair in posseg.lcut(text))

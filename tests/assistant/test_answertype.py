@@ -1,0 +1,50 @@
+"""Expected answer types and whether evidence holds one (real jieba for names and places)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answertype import AnswerType, expected_types, missing_types
+
+T = AnswerType
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("非洲待命部队目前有多少兵力？", {T.QUANTITY}),
+        ("决议编号是多少？", {T.IDENTIFIER}),  # a number, not a count
+        ("对话定在7月几号？", {T.DAY}),
+        ("拉特科·姆拉迪奇将军是什么时候被逮捕的？", {T.DATE}),
+        ("大会是在哪一年举行正式辩论的？", {T.DATE}),  # 「在哪一年」 is not a place
+        ("特别顾问叫什么名字？", {T.PERSON}),
+        ("上下协调的关键在谁手里？", set()),  # 「谁手里」 asks for an actor, not a personal name
+        ("总部设在哪个城市？", {T.PLACE}),
+        ("第1973(2011)号决议表决时有几票赞成？", {T.QUANTITY}),
+        ("How many troops were deployed?", {T.QUANTITY}),
+        ("区域组织在预警方面能做什么？", set()),
+    ],
+)
+def test_expected_types(question: str, kinds: set[AnswerType]) -> None:
+    assert expected_types(question) == kinds
+
+
+def test_a_day_must_fall_in_the_month_asked() -> None:
+    evidence = "在 2010 年 8 月 9 日举行的大会非正式互动对话期间，许多会员国表示有兴趣在 2011 年举办类似对话。"
+    assert missing_types("2011年的对话定在7月几号？", evidence) == {T.DAY}
+    assert missing_types("2010年的对话是8月几号？", evidence) == set()
+
+
+def test_counts_need_the_asked_classifier_and_years_are_not_counts() -> None:
+    assert missing_types("智者小组由几名成员组成？", "非洲联盟在不漠视和不干预两种立场之间选择了前者。") == {T.QUANTITY}
+    assert missing_types("智者小组由几名成员组成？", "智者小组由五名成员组成。") == set()
+    assert missing_types("调解了多少个危机局势？", "仅 2010 年，联合国就帮助调解了三十多个危机局势。") == set()
+    assert missing_types("预算是多少？", "2011 年，欧洲联盟设立了情况室。") == {T.QUANTITY}
+
+
+def test_names_and_places_come_from_the_tagger_or_transliteration() -> None:
+    assert missing_types("特别顾问叫什么名字？", "我的保护责任特别顾问一直在努力。") == {T.PERSON}
+    assert missing_types("逮捕的是谁？", "2011年5月逮捕前波斯尼亚塞族拉特科·姆拉迪奇将军。") == set()
+    assert missing_types("总部设在哪个城市？", "委员会的总部设在雅加达。") == set()
+    assert missing_types("总部设在哪个城市？", "委员会于 2009 年启动。") == {T.PLACE}
+    assert missing_types("决议编号是多少？", "第 60/1 号决议") == set()
