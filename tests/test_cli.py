@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from loopback import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -104,8 +105,6 @@ def test_unknown_backend_names_the_valid_ones(built_settings) -> None:
 
 
 def test_dead_chroma_server_is_reported_before_any_work(tmp_path: Path) -> None:
-    from conftest import free_port
-
     env = {
         **os.environ,
         "ASSISTANT_DATA_DIR": str(tmp_path),

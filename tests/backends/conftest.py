@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from openai_double import ChatServer, free_port
+from loopback import free_port
+from openai_double import ChatServer
 
 from assistant.backends import create_backend
 from assistant.bootstrap import open_engine

@@ -7,7 +7,6 @@ import os
 import queue
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -16,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from loopback import free_port
 from slack_web_double import (
     ASKER,
     BOT_TOKEN,
@@ -36,12 +36,6 @@ from assistant.slack.server import HTTP_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "slack" / "manifest.yml"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def bot_environment(data_dir: Path, **slack: str) -> dict[str, str]:

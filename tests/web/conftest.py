@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openai_double import ChatServer, free_port
+from loopback import free_port
+from openai_double import ChatServer
 
 from assistant.backends.openai_chat import OpenAIBackend
 from assistant.engine import Engine
