@@ -142,10 +142,20 @@ class Engine:
         else:
             evidence = self._evidence(state)
             try:
-                for piece in self.backend.stream(evidence):
+                generator = self.backend.stream(evidence)
+                while True:
+                    try:
+                        piece = next(generator)
+                    except StopIteration as stop:  # a backend may return its finished Draft (supporting spans)
+                        returned = stop.value
+                        break
                     pieces.append(piece)
                     yield piece
-                state["draft"] = Draft("".join(pieces), model=getattr(self.backend, "model", ""))
+                state["draft"] = (
+                    returned
+                    if isinstance(returned, Draft)
+                    else Draft("".join(pieces), model=getattr(self.backend, "model", ""))
+                )
             except BackendError as error:
                 state["notice"] = str(error)
                 state["draft"] = self._fallback(evidence, error)

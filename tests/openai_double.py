@@ -10,7 +10,8 @@ model would answer: it quotes the first sentence of the first 「[第N段]」 pa
 cites it, and it rewrites a follow-up by replacing 「它」 with the subject of the previous question.
 
 Its `mode` sets how it misbehaves: "normal" (alias "quote"); "error" (HTTP 500); "condense_error"
-(HTTP 500 on the follow-up rewriting request only); "slow" (answers after `slow_s`); "bad_cite" (also
+(HTTP 500 on the follow-up rewriting request only); "condense_answers" (answers the follow-up instead
+of rewriting it, pronoun and all, as a small model does); "slow" (answers after `slow_s`); "bad_cite" (also
 cites paragraphs it was not given); "refuse"; "garbage" (an unreadable reply); "drop" (streams two
 pieces, then cuts the connection mid-event, as a crashing server would).
 
@@ -31,13 +32,26 @@ from typing import Any
 
 PARAGRAPH_LINE = re.compile(r"^\[第(\d+)段\]（[^）]*）(.+)$", re.MULTILINE)
 CONDENSE_MARK = "改写后的问题"
-MODES = ("normal", "quote", "error", "slow", "bad_cite", "refuse", "condense_error", "garbage", "drop")
+MODES = (
+    "normal",
+    "quote",
+    "error",
+    "slow",
+    "bad_cite",
+    "refuse",
+    "condense_error",
+    "condense_answers",
+    "garbage",
+    "drop",
+)
 PIECE_CHARS = 6  # characters of the reply per streamed event
 DROP_AFTER = 2  # pieces streamed in "drop" mode before the connection is cut
 
 
 def model_reply(prompt: str, mode: str = "normal") -> str:
     """What the double answers to the last user message of a request."""
+    if CONDENSE_MARK in prompt and mode == "condense_answers":
+        return "它决定采用由两名特别顾问联合办事处开发的分析框架。"
     if CONDENSE_MARK in prompt:
         previous = re.findall(r"^用户：(.+)$", prompt, re.MULTILINE)[-1]
         follow_up = re.search(r"^最新追问：(.+)$", prompt, re.MULTILINE).group(1).strip()
@@ -56,13 +70,6 @@ def model_reply(prompt: str, mode: str = "normal") -> str:
     if "回答语言：English" in prompt:
         reply = f"The report says: {reply}"
     return reply
-
-
-def free_port() -> int:
-    """A port nothing listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass

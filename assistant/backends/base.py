@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -58,3 +59,12 @@ class AnswerBackend(Protocol):
     def condense(self, question: str, history: list[Turn]) -> str | None:
         """A standalone rewrite of a follow-up, or None to use the engine's own rule."""
         ...
+
+
+_UNRESOLVED = re.compile(r"它|他们|她们|\b(?:it|its|they|them|their)\b", re.IGNORECASE)
+
+
+def still_unresolved(rewritten: str) -> bool:
+    """A rewritten follow-up that still holds a pronoun was not rewritten (a small model tends to answer
+    instead); the engine then falls back to its own rule."""
+    return bool(_UNRESOLVED.search(rewritten))

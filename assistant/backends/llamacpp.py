@@ -24,7 +24,6 @@ One `Llama` object is not thread-safe: calls are serialised by a lock (one answe
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Generator, Iterator, Sequence
@@ -42,7 +41,7 @@ from assistant.attribution import (
     opening_verdict,
     supporting_spans,
 )
-from assistant.backends.base import BackendError, Draft, Evidence, EvidenceSentence
+from assistant.backends.base import BackendError, Draft, Evidence, EvidenceSentence, still_unresolved
 from assistant.backends.extractive import ExtractiveBackend
 from assistant.backends.openai_chat import (
     DEFAULT_SYMBOL,
@@ -61,7 +60,6 @@ from assistant.settings import Settings, SettingsError
 from index.parser import Paragraph
 
 log = logging.getLogger(__name__)
-_UNRESOLVED = re.compile(r"它|他们|她们|\b(?:it|its|they|them|their)\b", re.IGNORECASE)
 
 DEFAULT_THREADS = 2
 DEFAULT_CONTEXT_TOKENS = 4096
@@ -216,7 +214,7 @@ class LlamaCppBackend:
             return None
         rewritten = lines[0].removeprefix("改写后的问题：").removeprefix("改写后的问题:").strip()
         rewritten = check_citations(rewritten, set(), set(), {}, "").text.strip("「」“”\"' ")
-        if _UNRESOLVED.search(rewritten):  # the pronoun is still there: it answered instead of rewriting
+        if still_unresolved(rewritten):  # the pronoun is still there: it answered instead of rewriting
             return None
         return rewritten if 0 < len(rewritten) <= MAX_CONDENSED_CHARS else None
 

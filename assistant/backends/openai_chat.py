@@ -18,7 +18,7 @@ import openai
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 
-from assistant.backends.base import BackendError, Draft, Evidence
+from assistant.backends.base import BackendError, Draft, Evidence, still_unresolved
 from assistant.citations import format_citation
 from assistant.prompts import load_prompt
 from assistant.result import Turn
@@ -123,6 +123,8 @@ class OpenAIBackend:
             return None
         rewritten = lines[0].removeprefix("改写后的问题：").removeprefix("改写后的问题:").strip()
         rewritten = rewritten.strip("「」“”\"' ")
+        if still_unresolved(rewritten):  # the pronoun is still there: it answered instead of rewriting
+            return None
         return rewritten if 0 < len(rewritten) <= MAX_CONDENSED_CHARS else None
 
     # -- prompts ---------------------------------------------------------------------------------

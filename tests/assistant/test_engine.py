@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.engine import QuestionError
+from assistant.backends.base import Draft
+from assistant.backends.extractive import ExtractiveBackend
+from assistant.engine import Engine, QuestionError
 from assistant.result import Turn
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -133,3 +135,24 @@ def test_retrieval_quality_on_the_gold_set(engine) -> None:
     hit3 = sum(r <= 3 for r in ranks) / len(ranks)
     assert hit1 >= 0.92, hit1  # measured 0.937 (59 of 63)
     assert hit3 >= 0.95, hit3  # measured 0.968
+
+
+class _SpanReturningBackend(ExtractiveBackend):
+    """The extractive answer, streamed in two pieces, with the finished Draft as the generator's value —
+    the way the llama.cpp backend hands over the supporting spans its attribution found."""
+
+    name = "span-returning"
+
+    def stream(self, evidence):
+        draft = self.answer(evidence)
+        middle = len(draft.text) // 2
+        yield draft.text[:middle]
+        yield draft.text[middle:]
+        return Draft(draft.text, {"marker": [(0, 1)]}, "model-x")
+
+
+def test_stream_keeps_the_draft_a_backend_returns(engine) -> None:
+    streaming = Engine(engine.retriever, _SpanReturningBackend(), engine.k, engine.max_question_chars)
+    *pieces, result = list(streaming.stream("区域组织在预警方面能做什么？"))
+    assert len(pieces) == 2 and "".join(pieces) == result.answer
+    assert result.supporting == {"marker": [(0, 1)]} and result.model == "model-x"

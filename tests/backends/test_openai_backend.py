@@ -131,6 +131,17 @@ def test_failed_condense_falls_back_to_the_engine_rule(server: ChatServer, make_
     assert 27 in retrieved_numbers(result)
 
 
+def test_a_rewrite_that_still_has_the_pronoun_is_ignored(server: ChatServer, make_engine: MakeEngine) -> None:
+    server.reset("condense_answers")
+    history = [Turn("非洲联盟智者小组是做什么的？", "智者小组可以帮助加强宣传[第27段]", (27,))]
+
+    result = make_engine().ask("它决定采用什么框架？", history)
+
+    assert [r.is_condense for r in server.requests] == [True, False]
+    assert result.standalone_question == "非洲联盟智者小组是做什么的？ 它决定采用什么框架？"
+    assert 27 in retrieved_numbers(result)
+
+
 def test_citations_of_paragraphs_not_retrieved_are_removed(server: ChatServer, make_engine: MakeEngine) -> None:
     server.reset("bad_cite")
     result = make_engine().ask(EARLY_WARNING)
