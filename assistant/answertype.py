@@ -59,6 +59,8 @@ _COUNT = re.compile(
 _CLASSIFIER_FAMILY = {"名": "名位人", "位": "名位人", "人": "名位人", "个": "个", "项": "项", "次": "次", "票": "票"}
 _ASKED_CLASSIFIER = re.compile(r"(?:几|多少)([个名项次人位票])")
 _PERSON_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}")
+# Continents and world regions: not the answer to 「哪个城市」「哪个国家」「在哪里」 (「拉丁美洲」, 「西非」).
+_REGION = re.compile(r"洲$|^[东南西北中][非亚欧美]$|^(东南亚|中东|中亚|南亚|西亚|大湖区|巴尔干)$")
 _TITLE = re.compile(r"先生|女士|将军|博士|教授|大使|总统|主席|秘书长|顾问|特使|法官")
 
 
@@ -104,7 +106,7 @@ def _instances(kind: AnswerType, text: str) -> set[str]:
         return {number + classifier for number, classifier in _COUNT.findall(stripped)}
     if kind is AnswerType.PERSON:
         return set(_PERSON_NAME.findall(text)) | _titled_names(text)
-    return {word for word, flag in _tagged(text) if flag == "ns" and len(word) > 1}
+    return {word for word, flag in _tagged(text) if flag == "ns" and len(word) > 1 and not _REGION.search(word)}
 
 
 def _titled_names(text: str) -> set[str]:

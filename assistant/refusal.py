@@ -37,10 +37,11 @@ from assistant.answertype import AnswerType, expected_types, missing_types
 from assistant.evidence import term_coverage
 from assistant.retrieval import Hit, Retriever, Signals
 from assistant.tuned import load_tuned
-from index.bridge import english_coverage, unknown_names
+from index.bridge import english_concepts, english_coverage, unknown_names
 from index.normalize import compact
 from index.tokenize import segment, stopwords
 
+_COUNTED_EN = re.compile(r"\bhow (?:many|much) ([a-z]+)", re.IGNORECASE)
 REFUSAL_FILE = Path(__file__).with_name("data") / "refusal.json"
 COVERAGE_PARAGRAPHS = 3
 _QUESTION_WORD = re.compile(r"^(多少|几|什么|哪|哪个|哪些|哪里|哪儿|哪一|哪一个|谁|怎么样|怎样)$")
@@ -124,9 +125,12 @@ def _answer_missing(retriever: Retriever, signals: Signals, top: list[Hit], ques
     names (「预算总额是多少」: 「总额」 occurs nowhere, so no number in it can be that amount)."""
     if missing_types(question, _evidence(retriever, signals, top)):
         return True
-    if AnswerType.QUANTITY in expected_types(question):
-        return any(word not in _corpus_text(retriever) for word in question_focus(question))
-    return False
+    if AnswerType.QUANTITY not in expected_types(question):
+        return False
+    if not signals.chinese:  # "how many refugees": is there any word of the report for "refugees"?
+        counted = _COUNTED_EN.findall(question)
+        return any(not english_concepts(word, retriever.stored.bridge, retriever.vocabulary) for word in counted)
+    return any(word not in _corpus_text(retriever) for word in question_focus(question))
 
 
 def _evidence(retriever: Retriever, signals: Signals, top: list[Hit]) -> str:

@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 EVAL_DIR = Path(__file__).resolve().parent
 DEFAULT_GOLD = EVAL_DIR / "gold.jsonl"
 HELDOUT_GOLD = EVAL_DIR / "heldout.jsonl"
-SPLITS: dict[str, Path] = {"dev": DEFAULT_GOLD, "heldout": HELDOUT_GOLD}
+FRESH_GOLD = EVAL_DIR / "fresh.jsonl"
+SPLITS: dict[str, Path] = {"dev": DEFAULT_GOLD, "heldout": HELDOUT_GOLD, "fresh": FRESH_GOLD}
 REQUIRED_FIELDS: dict[str, type] = {
     "id": str,
     "question": str,
