@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from index.parser import Paragraph
+
+CITATION_MARK = re.compile(r"\[(?:[^\[\]\s]+ )?第(\d{1,4})段\]")
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+MIN_QUOTED_CHARS = 6
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,26 @@ class AnswerResult:
     language: str = "zh"
     supporting: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     model: str = ""
+
+    def supporting_spans_in(self, paragraph: Paragraph) -> list[tuple[int, int]]:
+        """The spans of `paragraph.plain_text` behind the answer, in order: the engine's own when it gives
+        them, otherwise the answer's sentences cited to this paragraph that quote it word for word."""
+        if self.refused:
+            return []
+        if self.supporting.get(paragraph.key):
+            return sorted(self.supporting[paragraph.key])
+        spans: list[tuple[int, int]] = []
+        position = 0
+        for match in CITATION_MARK.finditer(self.answer):
+            claim, position = self.answer[position : match.start()], match.end()
+            if int(match.group(1)) != paragraph.number:
+                continue
+            for sentence in _SENTENCE.findall(claim):
+                quoted = sentence.strip()
+                start = paragraph.plain_text.find(quoted) if len(quoted) >= MIN_QUOTED_CHARS else -1
+                if start >= 0:
+                    spans.append((start, start + len(quoted)))
+        return spans
 
     def to_json(self) -> dict[str, Any]:
         """The machine contract of `python -m assistant ask --json` (extra keys come after)."""

@@ -30,8 +30,6 @@ SHOW_PARAGRAPH = "show_paragraph"
 FEEDBACK_UP = "feedback_up"
 FEEDBACK_DOWN = "feedback_down"
 SHARE = "share_answer"
-_CITATION = re.compile(r"\[(?:[^\[\]\s]+ )?第(\d{1,4})段\]")
-_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _PARTIAL_ENTITY = re.compile(r"&[a-z]*$")
 
 LABELS: dict[str, dict[str, str]] = {
@@ -139,19 +137,8 @@ def button(text: str, action_id: str, value: str, style: str = "") -> Block:
 
 
 def supporting_sentences(result: AnswerResult, paragraph: Paragraph) -> list[str]:
-    """The sentences of `paragraph` behind the answer: the engine's spans, else cited sentences quoted verbatim."""
-    spans = result.supporting.get(paragraph.key) or []
-    if spans:
-        return [paragraph.plain_text[start:end].strip() for start, end in sorted(spans)]
-    found: list[str] = []
-    position = 0
-    for match in _CITATION.finditer(result.answer):
-        claim, position = result.answer[position : match.start()], match.end()
-        if int(match.group(1)) != paragraph.number:
-            continue
-        quoted = (sentence.strip() for sentence in _SENTENCE.findall(claim))
-        found += [sentence for sentence in quoted if len(sentence) >= 6 and sentence in paragraph.plain_text]
-    return found
+    """The sentences of `paragraph` behind the answer, in order."""
+    return [paragraph.plain_text[start:end].strip() for start, end in result.supporting_spans_in(paragraph)]
 
 
 def source_line(paragraph: Paragraph, sentences: list[str], language: str) -> str:

@@ -8,17 +8,13 @@ script can open it in the source panel, and without the script it still leads to
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable
 
-from assistant.result import AnswerResult
+from assistant.result import CITATION_MARK, AnswerResult
 from assistant.web.i18n import text
 from index.parser import Paragraph, Report
 
-CITATION = re.compile(r"\[(?:[^\[\]\s]+ )?第(\d{1,4})段\]")
-SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 NEAREST_SHOWN = 3
-MIN_QUOTED_CHARS = 6
 
 
 def paragraph_anchor(number: int) -> str:
@@ -35,7 +31,7 @@ def chip(number: int, turn: int, label: str, title: str = "") -> str:
 def with_chips(answer: str, turn: int) -> str:
     """The answer as chat Markdown: its own HTML escaped, each 「[第N段]」 turned into a chip."""
     escaped = html.escape(answer, quote=False)
-    return CITATION.sub(lambda m: chip(int(m.group(1)), turn, f"第{m.group(1)}段"), escaped)
+    return CITATION_MARK.sub(lambda m: chip(int(m.group(1)), turn, f"第{m.group(1)}段"), escaped)
 
 
 def answer_markdown(result: AnswerResult, turn: int, language: str) -> str:
@@ -82,24 +78,8 @@ def highlighted(plain_text: str, spans: Iterable[tuple[int, int]]) -> str:
 
 
 def supporting_spans(result: AnswerResult | None, paragraph: Paragraph) -> list[tuple[int, int]]:
-    """The spans of `paragraph.plain_text` that support the answer: the engine's own when it gives
-    them, otherwise the answer's sentences cited to this paragraph that quote it word for word."""
-    if result is None or result.refused:
-        return []
-    if result.supporting.get(paragraph.key):
-        return list(result.supporting[paragraph.key])
-    spans: list[tuple[int, int]] = []
-    position = 0
-    for match in CITATION.finditer(result.answer):
-        claim, position = result.answer[position : match.start()], match.end()
-        if int(match.group(1)) != paragraph.number:
-            continue
-        for sentence in SENTENCE.findall(claim):
-            quoted = sentence.strip()
-            start = paragraph.plain_text.find(quoted) if len(quoted) >= MIN_QUOTED_CHARS else -1
-            if start >= 0:
-                spans.append((start, start + len(quoted)))
-    return spans
+    """The spans of `paragraph.plain_text` that support the answer (none without an answer)."""
+    return [] if result is None else result.supporting_spans_in(paragraph)
 
 
 def paragraph_card(paragraph: Paragraph, spans: Iterable[tuple[int, int]], language: str) -> str:
