@@ -309,10 +309,10 @@ class Engine:
             parts.append("没有" + "、".join(f"第{s}节" for s in address.missing_sections))
         return "，".join(parts) + "。"
 
-    def _refusal_text(self, question: str, hits: list[Hit], features: RefusalFeatures | None = None) -> str:
+    def _refusal_text(self, question: str, hits: list[Hit], features: RefusalFeatures) -> str:
         nearest = hits[:3]
         english = question_language(question) == "en"
-        reason = refusal_reason(question, features, english, self.retriever.stored.bridge) if features else ""
+        reason = refusal_reason(self.retriever, question, features, english)
         if english:
             listed = ", ".join(f"paragraph {h.paragraph.number} ({h.paragraph.section_title})" for h in nearest)
             reason = f" ({reason})" if reason else ""

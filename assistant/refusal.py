@@ -100,7 +100,7 @@ def refusal_features(retriever: Retriever, signals: Signals, hits: list[Hit], qu
     if signals.chinese:
         coverage = term_coverage(retriever, signals.query_tokens, text)
     else:
-        coverage = english_coverage(question, retriever.stored.bridge, retriever.vocabulary, compact(text))
+        coverage = english_coverage(signals.concepts, compact(text))
     best = max((float(signals.sentence[retriever.position[h.paragraph.key]]) for h in top), default=0.0)
     return RefusalFeatures(
         coverage=coverage,
@@ -108,7 +108,8 @@ def refusal_features(retriever: Retriever, signals: Signals, hits: list[Hit], qu
         best_sentence_similarity=best,
         focus_missing=any(word not in _corpus_text(retriever) for word in question_focus(question)),
         answer_missing=_answer_missing(retriever, signals, top, question),
-        name_missing=not signals.chinese and bool(unknown_names(question, retriever.stored.bridge)),
+        name_missing=not signals.chinese
+        and bool(unknown_names(question, retriever.stored.bridge, retriever.gloss_words)),
         chinese=signals.chinese,
         has_terms=bool(signals.query_tokens),
     )
@@ -196,10 +197,10 @@ _KIND_NAMES = {
 }
 
 
-def refusal_reason(question: str, features: RefusalFeatures, english: bool, bridge: dict[str, list[str]]) -> str:
+def refusal_reason(retriever: Retriever, question: str, features: RefusalFeatures, english: bool) -> str:
     """Why, in a few words, when a feature says so: the kind of answer missing, or a name never mentioned."""
     if features.name_missing:
-        names = ", ".join(unknown_names(question, bridge))
+        names = ", ".join(unknown_names(question, retriever.stored.bridge, retriever.gloss_words))
         return f"no mention of {names} was found in it" if names else ""
     if not features.answer_missing:
         return ""

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.tuned import load_tuned
-from index.bridge import english_concepts
+from index.bridge import english_concepts, gloss_words
 from index.embeddings import E5Embeddings
 from index.normalize import cjk_share
 from index.parser import Paragraph, Report
@@ -61,6 +61,8 @@ class Signals:
     query_tokens: list[str]
     chinese: bool
     query_vector: np.ndarray
+    # an English question's words bridged to the report's words, one list per concept ([] when untranslatable)
+    concepts: list[list[str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class Retriever:
         self.bm25 = bm25s.BM25()
         self.bm25.index(corpus_tokens, show_progress=False)
         self.vocabulary = set(self.bm25.vocab_dict)
+        self.gloss_words = gloss_words(stored.bridge)
         self.document_frequency = _document_frequency(corpus_tokens)
         self.token_sets = [set(tokens) for tokens in corpus_tokens]
         self.sentence_owner = np.array([self.position[k] for k in stored.sentence_keys], dtype=np.int64)
@@ -109,19 +112,21 @@ class Retriever:
         best_sentence[self.sentence_owner[order]] = order
         tokens = tokenize(query)
         chinese = cjk_share(query) >= 0.3
+        concepts = [] if chinese else english_concepts(query, self.stored.bridge, self.vocabulary, keep_unknown=True)
         if chinese:
             known = [t for t in tokens if t in self.vocabulary]
             lexical = self._bm25(known) if known else np.zeros(count, np.float32)
         else:
-            lexical = self._bridged_bm25(english_concepts(query, self.stored.bridge, self.vocabulary))
-        return Signals(paragraph, sentence, lexical, best_sentence, tokens, chinese, query_vector)
+            lexical = self._bridged_bm25(concepts)
+        return Signals(paragraph, sentence, lexical, best_sentence, tokens, chinese, query_vector, concepts)
 
     def _bm25(self, tokens: list[str]) -> np.ndarray:
         return np.asarray(self.bm25.get_scores(tokens), dtype=np.float32)
 
     def _bridged_bm25(self, concepts: list[list[str]]) -> np.ndarray:
         """BM25 of an English question through the dictionary bridge: each concept counts once, by its best
-        Chinese word, so a gloss with many translations does not outweigh one with a single exact one."""
+        Chinese word, so a gloss with many translations does not outweigh one with a single exact one; a concept
+        with no word in the index adds nothing."""
         total = np.zeros(len(self.paragraphs), dtype=np.float32)
         for words in concepts:
             known = [w for w in words if w in self.vocabulary]

@@ -22,7 +22,6 @@ from functools import lru_cache
 MAX_PHRASE_WORDS = 4
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _WORD = re.compile(r"[^\W\d_]+")
-_NAME_RUN = re.compile(r"(?:\b[A-Z][^\W\d_]*(?:['’][^\W\d_]+)?(?:[\s-]+|$))+")
 _ROMAN = re.compile(r"^[IVXLC]+$")
 _DEMONYM = re.compile(r"^([A-Z][a-z]+?)(e?an)$")
 
@@ -125,22 +124,26 @@ def english_concepts(
     return concepts if keep_unknown else [c for c in concepts if c]
 
 
-def english_coverage(question: str, bridge: dict[str, list[str]], vocabulary: set[str], text: str) -> float:
-    """Share of the question's English concepts with a translation that occurs in `text` (0 when none)."""
-    concepts = english_concepts(question, bridge, vocabulary, keep_unknown=True)
+def english_coverage(concepts: list[list[str]], text: str) -> float:
+    """Share of the concepts (`english_concepts(..., keep_unknown=True)`) with a word in `text` (0 when none)."""
     if not concepts:
         return 0.0
     return sum(any(word in text for word in words) for words in concepts) / len(concepts)
 
 
-def unknown_names(question: str, bridge: dict[str, list[str]]) -> list[str]:
+def gloss_words(bridge: dict[str, list[str]]) -> frozenset[str]:
+    """Every stemmed English word of the bridge's glosses (what `unknown_names` compares names with)."""
+    return frozenset(word for key in bridge if not key.startswith(ACRONYM_PREFIX) for word in key.split())
+
+
+def unknown_names(question: str, bridge: dict[str, list[str]], known: frozenset[str]) -> list[str]:
     """Capitalised names in an English question none of whose words occurs in a gloss of the report's words.
 
     "Sri Lanka" or "NATO" in a question about this report names something the report never mentions;
     "African Union", "Oxford" and "the Wise" have glosses among its words (「非洲联盟」, 「牛津」, 「智者」).
-    The first word of the question and Roman numerals ("Chapter IX") are not names.
+    The first word of the question and Roman numerals ("Chapter IX") are not names. `known` is
+    `gloss_words(bridge)`, computed once per index.
     """
-    known = _gloss_words(id(bridge), bridge)
     tokens = list(re.finditer(r"[^\W\d_]+(?:['’][^\W\d_]+)?", question))
     runs: list[list[str]] = []
     previous_end = -1
@@ -161,13 +164,3 @@ def unknown_names(question: str, bridge: dict[str, list[str]]) -> list[str]:
         if not any(stem in known for stem in english_words(" ".join(run))):
             unknown.append(" ".join(run))
     return unknown
-
-
-_GLOSS_WORDS: dict[int, frozenset[str]] = {}
-
-
-def _gloss_words(key: int, bridge: dict[str, list[str]]) -> frozenset[str]:
-    if key not in _GLOSS_WORDS:
-        _GLOSS_WORDS.clear()
-        _GLOSS_WORDS[key] = frozenset(w for k in bridge if not k.startswith(ACRONYM_PREFIX) for w in k.split())
-    return _GLOSS_WORDS[key]

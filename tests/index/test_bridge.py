@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from index.bridge import build_bridge, english_concepts, english_coverage, english_words, gloss_keys, unknown_names
+from index.bridge import (
+    build_bridge,
+    english_concepts,
+    english_coverage,
+    english_words,
+    gloss_keys,
+    gloss_words,
+    unknown_names,
+)
 
 VOCABULARY = {
     "非洲联盟",
@@ -61,12 +69,16 @@ def test_longest_phrase_wins_and_acronyms_resolve(bridge) -> None:
 
 def test_coverage_counts_concepts_found_in_a_text(bridge) -> None:
     question = "Has the African Union early warning in Atlantis?"
-    assert english_coverage(question, bridge, VOCABULARY, "非洲联盟建立了预警系统") == pytest.approx(2 / 3)
-    assert english_coverage(question, bridge, VOCABULARY, "无关的文字") == 0.0
+    concepts = english_concepts(question, bridge, VOCABULARY, keep_unknown=True)
+    assert english_coverage(concepts, "非洲联盟建立了预警系统") == pytest.approx(2 / 3)
+    assert english_coverage(concepts, "无关的文字") == 0.0
 
 
 def test_unknown_names_are_the_ones_the_report_cannot_translate(bridge) -> None:
-    assert unknown_names("What is the assessment of Sri Lanka and NATO?", bridge) == ["Sri Lanka", "NATO"]
-    assert unknown_names("What role can the African Union Panel of the Wise play in Europe?", bridge) == []
+    known = gloss_words(bridge)
+    assert unknown_names("What is the assessment of Sri Lanka and NATO?", bridge, known) == ["Sri Lanka", "NATO"]
+    assert unknown_names("What role can the African Union Panel of the Wise play in Europe?", bridge, known) == []
     # "IX" is a numeral; "UN's Charter" is known through "UN"; 「科特迪瓦」 is glossed "Côte d'Ivoire"
-    assert unknown_names("What did Chapters IX of the UN's Charter say about Côte d'Ivoire?", bridge) == ["Chapters"]
+    assert unknown_names("What did Chapters IX of the UN's Charter say about Côte d'Ivoire?", bridge, known) == [
+        "Chapters"
+    ]
