@@ -18,6 +18,7 @@ from enum import Enum
 from functools import lru_cache
 
 from index.normalize import compact
+from index.tokenize import tag
 
 
 class AnswerType(Enum):
@@ -124,9 +125,4 @@ def _titled_names(text: str) -> set[str]:
 
 @lru_cache(maxsize=512)
 def _tagged(text: str) -> tuple[tuple[str, str], ...]:
-    from jieba import posseg
-
-    from index.tokenize import segment
-
-    segment("")  # jieba initialised quietly, once
-    return tuple((pair.word, pair.flag) for pair in posseg.lcut(text))
+    return tuple(tag(text))

@@ -41,6 +41,14 @@ def segment(text: str) -> list[str]:
     return [word for word in _jieba().lcut(normalize(text)) if word.strip()]
 
 
+def tag(text: str) -> list[tuple[str, str]]:
+    """jieba's words of the text with their part-of-speech flags (`nr` person, `ns` place, …)."""
+    from jieba import posseg
+
+    _jieba()
+    return [(pair.word, pair.flag) for pair in posseg.lcut(text)]
+
+
 def tokenize(text: str) -> list[str]:
     """Search-mode tokens (words plus their sub-words), without stopwords or punctuation."""
     jieba = _jieba()
