@@ -19,6 +19,8 @@ _NUMBER_IN_CITATION = re.compile(
     re.IGNORECASE,
 )
 _DOCUMENT_IN_CITATION = re.compile(r"^([A-Z]/[\w/.\-–]+)\s")
+# A citation in the canonical form `format_citation` writes (group 1: the paragraph number).
+CITATION_MARK = re.compile(r"\[(?:[^\[\]\s]+ )?第(\d{1,4})段\]")
 
 
 @dataclass(frozen=True)

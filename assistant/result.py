@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.citations import CITATION_MARK
 from index.parser import Paragraph
 
-CITATION_MARK = re.compile(r"\[(?:[^\[\]\s]+ )?第(\d{1,4})段\]")
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 MIN_QUOTED_CHARS = 6
 

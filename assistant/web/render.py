@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-from assistant.result import CITATION_MARK, AnswerResult
+from assistant.citations import CITATION_MARK
+from assistant.result import AnswerResult
 from assistant.web.i18n import text
 from index.parser import Paragraph, Report
 
