@@ -16,6 +16,7 @@ import argparse
 import itertools
 import json
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -36,7 +37,6 @@ FOLDS = 5
 TRAIN_FALSE_REFUSALS = 0.02
 GRID = [round(x, 1) for x in np.arange(0, 1.01, 0.1)]
 MIX_GRID = [0.0, 0.02, 0.05, 0.1, 0.2]
-ENGLISH_COVERAGE_GRID = [0.0, 0.02, 0.05, 0.1, 0.2]
 
 
 @dataclass
@@ -161,33 +161,40 @@ def _better(cut: Cut, best: Cut | None) -> bool:
 
 
 def best_thresholds(engine: Engine, cases: list[Case], weights: FusionWeights) -> RefusalThresholds:
-    """Search the combination weights; per candidate, the cut keeps false refusals ≤ 2 %; the most refusals
-    win, then the widest margin."""
+    """Search the combination weights, Chinese questions first, then English; per candidate, the cut keeps
+    false refusals ≤ 2 %; the most refusals win, then the widest margin."""
     features = _features(engine, cases, weights)
     chinese = [(c, f) for c, f in features if f.chinese and f.has_terms]
     english = [(c, f) for c, f in features if not (f.chinese and f.has_terms)]
-    chosen, best = RefusalThresholds(), None
-    for char_weight, coverage_weight, focus_penalty, answer_penalty in itertools.product(
-        MIX_GRID, MIX_GRID, MIX_GRID, MIX_GRID
-    ):
-        candidate = RefusalThresholds(char_weight, coverage_weight, focus_penalty, answer_penalty, 0.0, 0.0)
+    zh_candidates = (
+        RefusalThresholds(a, b, c, d, min_score=0.0, min_english_similarity=0.0)
+        for a, b, c, d in itertools.product(MIX_GRID, MIX_GRID, MIX_GRID, MIX_GRID)
+    )
+    chosen = _search(zh_candidates, chinese, RefusalFeatures.score, "min_score") or RefusalThresholds()
+    en_candidates = (
+        replace(chosen, english_coverage_weight=w, english_name_penalty=p)
+        for w, p in itertools.product(MIX_GRID, MIX_GRID)
+    )
+    return _search(en_candidates, english, RefusalFeatures.english_score, "min_english_similarity") or chosen
+
+
+def _search(
+    candidates: Iterable[RefusalThresholds],
+    cases: list[tuple[Case, RefusalFeatures]],
+    score: Callable[[RefusalFeatures, RefusalThresholds], float],
+    threshold_field: str,
+) -> RefusalThresholds | None:
+    """The candidate whose cut refuses the most unanswerable cases (then with the widest margin), with its
+    threshold stored in `threshold_field`; None when there are no answerable cases."""
+    chosen, best = None, None
+    for candidate in candidates:
         cut = _cut(
-            [f.score(candidate) for c, f in chinese if c.answerable],
-            [f.score(candidate) for c, f in chinese if not c.answerable],
+            [score(f, candidate) for c, f in cases if c.answerable],
+            [score(f, candidate) for c, f in cases if not c.answerable],
         )
         if cut is not None and _better(cut, best):
-            best, chosen = cut, replace(candidate, min_score=round(cut.threshold, 4))
-    best = None
-    english_chosen = chosen
-    for coverage_weight, name_penalty in itertools.product(ENGLISH_COVERAGE_GRID, MIX_GRID):
-        candidate = replace(chosen, english_coverage_weight=coverage_weight, english_name_penalty=name_penalty)
-        cut = _cut(
-            [f.english_score(candidate) for c, f in english if c.answerable],
-            [f.english_score(candidate) for c, f in english if not c.answerable],
-        )
-        if cut is not None and _better(cut, best):
-            best, english_chosen = cut, replace(candidate, min_english_similarity=round(cut.threshold, 4))
-    return english_chosen
+            best, chosen = cut, replace(candidate, **{threshold_field: round(cut.threshold, 4)})
+    return chosen
 
 
 def refusal_rates(engine: Engine, cases: list[Case], weights: FusionWeights, thresholds: RefusalThresholds) -> dict:
