@@ -40,10 +40,14 @@ _ASKS = {
         r"多少|几[个名项次年人位天岁支国家票]|几\S{0,2}[？?]|how (many|much)|what (number|percentage)", re.IGNORECASE
     ),
     AnswerType.PERSON: re.compile(
-        r"叫什么|名字|姓名|哪位|何人|(?:是|为)谁(?![的手])|\bwho (?:is|was|were)\b|whose name", re.IGNORECASE
+        r"叫什么|名字|姓名|哪位|何人|(?:是|为)谁(?![的手])"
+        r"|\bwho (?:is|was|were)\b|whose name|\bwhat(?: is|'s) (?:the |his |her )?name\b",
+        re.IGNORECASE,
     ),
     AnswerType.PLACE: re.compile(
-        r"哪个城市|哪座城市|哪个国家|哪国|哪里|哪儿|在哪(?![一些个天年])|何地|何处|\bwhere\b|which (city|country|town)",
+        r"哪个城市|哪座城市|哪个国家|哪国|哪里|哪儿|在哪(?![一些个天年所])|何地|何处|which (city|country|town)"
+        # "Where did…", not the relative "…places where incitement is rampant"
+        r"|^\W*where\b|\bwhere (?:is|was|are|were|do|does|did|has|have|had|will|would|can|could)\b",
         re.IGNORECASE,
     ),
 }
@@ -53,7 +57,7 @@ _DAY = re.compile(r"(?:(\d+|[一二三四五六七八九十]+)月)?(\d+|[一二�
 _ASKED_MONTH = re.compile(r"(\d+|[一二三四五六七八九十]+)月(?:几|哪)")
 _MONTH = re.compile(r"\d+\s*月|[一二三四五六七八九十]+月")
 _COUNT = re.compile(
-    r"(?<![\d/])(\d+(?:\.\d+)?|[二三四五六七八九十百千万两][一二三四五六七八九十百千万两]*)(?![\d/])"
+    r"(?<![\d/第])(\d+(?:\.\d+)?|[二三四五六七八九十百千万两][一二三四五六七八九十百千万两]*)(?![\d/])"
     r"(?:多|余)?([个名项次人位支种类票]?)"
 )
 # Classifiers that count the same things: 「几名成员」 is answered by 「五名」 or 「五位」, not by 「两种」.

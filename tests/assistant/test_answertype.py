@@ -23,6 +23,10 @@ T = AnswerType
         ("第1973(2011)号决议表决时有几票赞成？", {T.QUANTITY}),
         ("How many troops were deployed?", {T.QUANTITY}),
         ("区域组织在预警方面能做什么？", set()),
+        ("What is the name of the Special Adviser?", {T.PERSON}),
+        ("Where was the convention adopted?", {T.PLACE}),
+        ("What media reach places where incitement is rampant?", set()),  # a relative "where"
+        ("秘书长在哪所大学作了讲座？", set()),  # an institution, not a place
     ],
 )
 def test_expected_types(question: str, kinds: set[AnswerType]) -> None:
@@ -40,6 +44,7 @@ def test_counts_need_the_asked_classifier_and_years_are_not_counts() -> None:
     assert missing_types("智者小组由几名成员组成？", "智者小组由五名成员组成。") == set()
     assert missing_types("调解了多少个危机局势？", "仅 2010 年，联合国就帮助调解了三十多个危机局势。") == set()
     assert missing_types("预算是多少？", "2011 年，欧洲联盟设立了情况室。") == {T.QUANTITY}
+    assert missing_types("网络有多少个国家？", "根据第七章通过的决议。") == {T.QUANTITY}  # 「第七」 is an ordinal
 
 
 def test_names_and_places_come_from_the_tagger_or_transliteration() -> None:
