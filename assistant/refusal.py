@@ -11,14 +11,18 @@ paragraph 29, but 「预算」 occurs nowhere):
 * `char_coverage` — the same over single characters, which forgives paraphrase (「学界」/「学术界」);
 * `focus_missing` — the word the question asks about (next to 「多少」「什么」「哪个」…) is nowhere in
   the report;
+* `name_missing` — the question names something the report never mentions: a proper name of
+  CC-CEDICT it does not use (「缅甸」「卢旺达」「北约」, `index/bridge.py`);
+* `addresses_assistant` — the question asks for the assistant's instructions, settings or a role
+  (prompt injection, `assistant/injection.py`): always refused;
 * `answer_missing` — the question asks for a kind of answer (a quantity, a day, a date, a person, a
   place, a document number: `assistant/answertype.py`) and the best sentences hold none other than
   what the question already contains (「7月几号」 against 「2011 年 7 月」, 「叫什么名字」 against no name),
   or it asks for a quantity of something the report never names (「预算总额是多少」).
 
 English questions are compared through the CC-CEDICT bridge (`index/bridge.py`): `coverage` becomes
-the share of their words whose translation occurs in the best paragraphs, and `name_missing` says the
-question names something ("Sri Lanka", "NATO") that translates to no word of the report.
+the share of their words whose translation occurs in the best paragraphs, and `name_missing` looks for
+capitalised names ("Sri Lanka", "NATO") that translate to no word of the report.
 
 They are combined linearly with the best sentence's similarity; the weights (a feature may get 0) and
 the thresholds are learned on the development gold set (`python -m eval tune`, cross-validated):
@@ -35,9 +39,10 @@ from pathlib import Path
 
 from assistant.answertype import AnswerType, expected_types, missing_types
 from assistant.evidence import term_coverage
+from assistant.injection import addresses_assistant
 from assistant.retrieval import Hit, Retriever, Signals
 from assistant.tuned import load_tuned
-from index.bridge import english_concepts, english_coverage, unknown_names
+from index.bridge import english_concepts, english_coverage, unknown_chinese_names, unknown_names
 from index.normalize import compact
 from index.tokenize import segment, stopwords
 
@@ -54,6 +59,7 @@ class RefusalThresholds:
     coverage_weight: float = 0.0
     focus_penalty: float = 0.0
     answer_penalty: float = 0.0
+    name_penalty: float = 0.0
     min_score: float = 0.88
     min_english_similarity: float = 0.76
     english_coverage_weight: float = 0.0
@@ -72,6 +78,7 @@ class RefusalFeatures:
     focus_missing: bool
     answer_missing: bool
     name_missing: bool
+    addresses_assistant: bool  # asks for the assistant's instructions or a role, not about the report
     chinese: bool
     has_terms: bool
 
@@ -91,6 +98,7 @@ class RefusalFeatures:
             + thresholds.coverage_weight * self.coverage
             - thresholds.focus_penalty * float(self.focus_missing)
             - thresholds.answer_penalty * float(self.answer_missing)
+            - thresholds.name_penalty * float(self.name_missing)
         )
 
 
@@ -108,14 +116,22 @@ def refusal_features(retriever: Retriever, signals: Signals, hits: list[Hit], qu
         best_sentence_similarity=best,
         focus_missing=any(word not in _corpus_text(retriever) for word in question_focus(question)),
         answer_missing=_answer_missing(retriever, signals, top, question),
-        name_missing=not signals.chinese
-        and bool(unknown_names(question, retriever.stored.bridge, retriever.gloss_words)),
+        name_missing=bool(_unknown_names(retriever, question, signals.chinese)),
+        addresses_assistant=addresses_assistant(question),
         chinese=signals.chinese,
         has_terms=bool(signals.query_tokens),
     )
 
 
+def _unknown_names(retriever: Retriever, question: str, chinese: bool) -> list[str]:
+    if chinese:
+        return unknown_chinese_names(question, retriever.stored.foreign_names)
+    return unknown_names(question, retriever.stored.bridge, retriever.gloss_words)
+
+
 def should_refuse(features: RefusalFeatures, thresholds: RefusalThresholds) -> bool:
+    if features.addresses_assistant:
+        return True
     if features.chinese and features.has_terms:
         return features.score(thresholds) < thresholds.min_score
     return features.english_score(thresholds) < thresholds.min_english_similarity
@@ -199,9 +215,17 @@ _KIND_NAMES = {
 
 def refusal_reason(retriever: Retriever, question: str, features: RefusalFeatures, english: bool) -> str:
     """Why, in a few words, when a feature says so: the kind of answer missing, or a name never mentioned."""
+    if features.addresses_assistant:
+        if english:
+            return "it asks about the assistant's own instructions or role, not about the report"
+        return "问题针对的是助手自身的指令或角色，而不是报告的内容"
     if features.name_missing:
-        names = ", ".join(unknown_names(question, retriever.stored.bridge, retriever.gloss_words))
-        return f"no mention of {names} was found in it" if names else ""
+        names = _unknown_names(retriever, question, features.chinese)
+        if not names:
+            return ""
+        if not english:
+            return "全文没有提到" + "、".join(f"“{name}”" for name in names)
+        return f"no mention of {', '.join(names)} was found in it"
     if not features.answer_missing:
         return ""
     kinds = sorted({_KIND_NAMES[k][1 if english else 0] for k in expected_types(question)})

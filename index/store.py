@@ -25,7 +25,7 @@ import numpy as np
 from index.parser import Footnote, Paragraph, Report, Section
 
 log = logging.getLogger(__name__)
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 REBUILD_COMMAND = "python -m index build --force"
 
 
@@ -188,6 +188,7 @@ class StoredIndex:
     reports: list[Report]
     paragraph_tokens: dict[str, list[str]]
     bridge: dict[str, list[str]]
+    foreign_names: frozenset[str]  # Chinese proper names the reports never use (index/bridge.py)
     sentence_keys: list[str]
     sentence_spans: np.ndarray
     sentence_vectors: np.ndarray
@@ -208,6 +209,7 @@ def load_index(index_dir: Path, target: ChromaTarget, embeddings: Any) -> Stored
         reports = reports_from_json(json.loads((build_dir / "reports.json").read_text(encoding="utf-8")))
         lexicon = json.loads((build_dir / "lexicon.json").read_text(encoding="utf-8"))
         bridge = json.loads((build_dir / "bridge.json").read_text(encoding="utf-8"))
+        foreign_names = frozenset(json.loads((build_dir / "names.json").read_text(encoding="utf-8")))
         with np.load(build_dir / "sentences.npz", allow_pickle=False) as arrays:
             sentence_keys = [str(k) for k in arrays["keys"]]
             sentence_spans = arrays["spans"].astype(np.int32)
@@ -239,6 +241,7 @@ def load_index(index_dir: Path, target: ChromaTarget, embeddings: Any) -> Stored
         reports=reports,
         paragraph_tokens=lexicon,
         bridge=bridge,
+        foreign_names=foreign_names,
         sentence_keys=sentence_keys,
         sentence_spans=sentence_spans,
         sentence_vectors=sentence_vectors,

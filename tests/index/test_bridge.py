@@ -6,11 +6,14 @@ import pytest
 
 from index.bridge import (
     build_bridge,
+    build_foreign_names,
+    dictionary_words_in,
     english_concepts,
     english_coverage,
     english_words,
     gloss_keys,
     gloss_words,
+    unknown_chinese_names,
     unknown_names,
 )
 
@@ -82,3 +85,26 @@ def test_unknown_names_are_the_ones_the_report_cannot_translate(bridge) -> None:
     assert unknown_names("What did Chapters IX of the UN's Charter say about Côte d'Ivoire?", bridge, known) == [
         "Chapters"
     ]
+
+
+def test_dictionary_words_inside_longer_words_are_found() -> None:
+    found = dictionary_words_in("建设和平委员会和非洲联盟智者小组")
+    assert {"委员会", "智者", "小组", "非洲联盟"} <= found
+    assert "缅甸" not in found
+
+
+def test_foreign_names_are_dictionary_names_the_report_never_uses(bridge) -> None:
+    corpus = "非洲联盟智者小组建立了预警系统。欧洲联合国美洲科特迪瓦"
+    foreign = set(build_foreign_names(bridge, corpus))
+    assert {"缅甸", "卢旺达", "科索沃", "东帝汶"} <= foreign
+    assert "非洲联盟" not in foreign and "科特迪瓦" not in foreign  # the report uses them
+    assert "和平" not in foreign and "预算" not in foreign  # "peace", "budget": not names
+    assert unknown_chinese_names("报告如何评价缅甸和科特迪瓦？", frozenset(foreign)) == ["缅甸"]
+    assert unknown_chinese_names("非洲联盟的作用是什么？", frozenset(foreign)) == []
+
+
+def test_a_name_the_report_uses_under_another_form_is_not_foreign() -> None:
+    # 「安理会」 is glossed "UN Security Council": a report that says 「安全理事会」 knows those words
+    bridge = build_bridge({"安全理事会", "联合国"})
+    assert "安理会" not in build_foreign_names(bridge, "安全理事会和联合国")
+    assert "安理会" in build_foreign_names(build_bridge({"预警"}), "预警")

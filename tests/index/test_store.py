@@ -85,6 +85,15 @@ def test_missing_and_corrupt_index_messages(tmp_path: Path, embeddings: E5Embedd
         index_status(tmp_path, [small_report], ChromaTarget())
 
 
+def test_a_damaged_names_file_names_the_fix(tmp_path: Path, embeddings: E5Embeddings, small_report: Path) -> None:
+    build_index(tmp_path, [small_report], ChromaTarget(), embeddings=embeddings)
+    names = current_build_dir(tmp_path) / "names.json"
+    assert "缅甸" in load_index(tmp_path, ChromaTarget(), embeddings).foreign_names
+    names.unlink()
+    with pytest.raises(IndexCorruptError, match="python -m index build --force"):
+        load_index(tmp_path, ChromaTarget(), embeddings)
+
+
 def test_changed_source_makes_the_index_stale(tmp_path: Path, embeddings: E5Embeddings) -> None:
     source = tmp_path / "report.txt"
     source.write_text("一. 导言\n1. 第一段。\n2. 第二段。\n", encoding="utf-8")
