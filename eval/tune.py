@@ -4,10 +4,10 @@
 
 The per-signal scores of every question are computed once; weights are then searched on a grid
 over the simplex (steps of 0.1), separately for Chinese and for English questions. Five-fold
-cross-validation reports how well weights chosen on four folds do on the fifth, so a result that
-only fits the questions it was tuned on shows up as a gap. The held-out split is only scored,
-never used to choose. `--write` stores the weights chosen on the whole development split in
-assistant/data/fusion.json and assistant/data/refusal.json.
+cross-validation (repeated over three shuffles) reports how well weights chosen on four folds do on
+the fifth, so a result that only fits the questions it was tuned on shows up as a gap.
+The held-out split is only scored, never used to choose. `--write` stores the weights chosen on the
+whole development split in assistant/data/fusion.json and assistant/data/refusal.json.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import random
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
@@ -31,10 +32,13 @@ from assistant.retrieval import FUSION_FILE, FusionWeights, Signals
 from assistant.settings import Settings
 
 FOLDS = 5
+CV_REPEATS = 3
 # The target is at most 5 % false refusals; training allows fewer, because a cut fitted to exactly 5 %
 # refuses more answerable questions it has not seen. Measured: trained at 5 % → cross-validated false
 # refusals 0.078, held-out 0.158; trained at 2 % → 0.031 and 0.000, with the same refusal rates.
 TRAIN_FALSE_REFUSALS = 0.02
+Z_FALSE_REFUSALS = 2.054  # the standard normal's 98th percentile
+MIN_GAIN_QUESTIONS = 2
 GRID = [round(x, 1) for x in np.arange(0, 1.01, 0.1)]
 MIX_GRID = [0.0, 0.02, 0.05, 0.1, 0.2]
 
@@ -106,14 +110,21 @@ def _candidates(chinese: bool) -> list[FusionWeights]:
     return out
 
 
-def best_weights(engine: Engine, cases: list[Case]) -> FusionWeights:
+def best_weights(engine: Engine, cases: list[Case], incumbent: FusionWeights | None = None) -> FusionWeights:
+    """The grid's best weights per language (hit@1, then MRR) — unless they beat the `incumbent` (the shipped
+    weights) by fewer than MIN_GAIN_QUESTIONS questions at rank 1: a one-question difference is noise, and
+    moving on it churns every answer (on the 137-question split, (0.3, 0.7, 0) beat the shipped (0.3, 0.4, 0.3)
+    by one question and lost one on held-out)."""
+    incumbent = incumbent or FusionWeights.load()
     chosen = {}
     for chinese in (True, False):
         subset = [c for c in cases if c.signals.chinese == chinese and c.answerable]
         if not subset:
             chosen[chinese] = FusionWeights()
             continue
-        chosen[chinese] = max(_candidates(chinese), key=lambda w: _score(engine, subset, w))
+        best = max(_candidates(chinese), key=lambda w: _score(engine, subset, w))
+        gain = (_score(engine, subset, best)[0] - _score(engine, subset, incumbent)[0]) * len(subset)
+        chosen[chinese] = best if gain >= MIN_GAIN_QUESTIONS - 1e-9 else incumbent
     zh, en = chosen[True], chosen[False]
     return FusionWeights(
         zh.paragraph, zh.sentence, zh.lexical, en.english_paragraph, en.english_sentence, en.english_lexical
@@ -141,13 +152,20 @@ class Cut:
 
 
 def _cut(answerable: list[float], unanswerable: list[float]) -> Cut | None:
-    """The threshold that refuses at most 2 % of the answerable scores, placed half-way between the lowest
-    answerable score it keeps and the highest unanswerable score it refuses (a maximum-margin cut: a new
-    answerable question a little below the ones seen is not refused at once)."""
+    """The threshold that refuses at most 2 % of the answerable scores (estimated from their mean and spread
+    when there are fewer than 50 of them), placed half-way between the lowest answerable score it keeps and
+    the highest unanswerable score it refuses (a maximum-margin cut: a new answerable question a little
+    below the ones seen is not refused at once)."""
     if not answerable:
         return None
     ordered = sorted(answerable)
     lowest_kept = ordered[int(np.floor(TRAIN_FALSE_REFUSALS * len(ordered)))]
+    if len(ordered) < 1 / TRAIN_FALSE_REFUSALS and len(ordered) > 2:
+        # Too few scores to place a 2 % quantile (the 19 English questions): estimate it from their mean and
+        # spread instead of trusting the lowest one seen. Measured (3 x 5-fold CV on dev): refusals 0.857 →
+        # 0.825, false refusals 0.034 → 0.023; "What role can the African Union Panel of the Wise play?"
+        # was refused under the lowest-seen cut.
+        lowest_kept = min(lowest_kept, float(np.mean(ordered) - Z_FALSE_REFUSALS * np.std(ordered, ddof=1)))
     below = [v for v in unanswerable if v < lowest_kept]
     if not below:
         return Cut(lowest_kept - 1e-6, 0.0, 0.0)
@@ -163,12 +181,13 @@ def _better(cut: Cut, best: Cut | None) -> bool:
 def best_thresholds(engine: Engine, cases: list[Case], weights: FusionWeights) -> RefusalThresholds:
     """Search the combination weights, Chinese questions first, then English; per candidate, the cut keeps
     false refusals ≤ 2 %; the most refusals win, then the widest margin."""
-    features = _features(engine, cases, weights)
+    # questions addressed to the assistant are refused by rule: the cut has no say in them
+    features = [(c, f) for c, f in _features(engine, cases, weights) if not f.addresses_assistant]
     chinese = [(c, f) for c, f in features if f.chinese and f.has_terms]
     english = [(c, f) for c, f in features if not (f.chinese and f.has_terms)]
     zh_candidates = (
-        RefusalThresholds(a, b, c, d, min_score=0.0, min_english_similarity=0.0)
-        for a, b, c, d in itertools.product(MIX_GRID, MIX_GRID, MIX_GRID, MIX_GRID)
+        RefusalThresholds(a, b, c, d, e, min_score=0.0, min_english_similarity=0.0)
+        for a, b, c, d, e in itertools.product(MIX_GRID, MIX_GRID, MIX_GRID, MIX_GRID, MIX_GRID)
     )
     chosen = _search(zh_candidates, chinese, RefusalFeatures.score, "min_score") or RefusalThresholds()
     en_candidates = (
@@ -208,21 +227,21 @@ def refusal_rates(engine: Engine, cases: list[Case], weights: FusionWeights, thr
 
 
 def cross_validate(engine: Engine, cases: list[Case]) -> dict:
-    folds = [cases[i::FOLDS] for i in range(FOLDS)]
+    """Five-fold cross-validation, repeated over CV_REPEATS shuffles of the cases (a single split of a
+    hundred-odd questions moves the refusal rate by several points); the rates are pooled over all."""
     hits, refusals, false_refusals = [], [], []
-    for i, test in enumerate(folds):
-        train = [c for j, fold in enumerate(folds) if j != i for c in fold]
-        weights = best_weights(engine, train)
-        thresholds = best_thresholds(engine, train, weights)
-        engine.retriever.weights = weights
-        hits.extend(_rank_of_gold(engine, c, weights) == 1 for c in test if c.answerable)
-        rates = refusal_rates(engine, test, weights, thresholds)
-        n_un = sum(not c.answerable for c in test)
-        n_an = sum(c.answerable for c in test)
-        if n_un:
-            refusals.extend([rates["refusal_rate_unanswerable"]] * n_un)
-        if n_an:
-            false_refusals.extend([rates["false_refusal_rate"]] * n_an)
+    for repeat in range(CV_REPEATS):
+        order = list(cases)
+        random.Random(repeat).shuffle(order)
+        folds = [order[i::FOLDS] for i in range(FOLDS)]
+        for i, test in enumerate(folds):
+            train = [c for j, fold in enumerate(folds) if j != i for c in fold]
+            weights = best_weights(engine, train)
+            thresholds = best_thresholds(engine, train, weights)
+            hits.extend(_rank_of_gold(engine, c, weights) == 1 for c in test if c.answerable)
+            refused = {c.id: should_refuse(f, thresholds) for c, f in _features(engine, test, weights)}
+            refusals.extend(refused[c.id] for c in test if not c.answerable)
+            false_refusals.extend(refused[c.id] for c in test if c.answerable)
     return {
         "hit@1": float(np.mean(hits)),
         "refusal_rate_unanswerable": float(np.mean(refusals)),
