@@ -50,6 +50,8 @@ _MARKER_MAX = 130
 SINGLE_ENOUGH = 0.8  # one paragraph containing this much of a sentence is its source
 PAIR_GAIN = 0.25
 REFUSALS = ("报告中没有涉及", "The report does not")  # the model declining (prompts/system.md rule 3): never judged
+_LEADING_CITATIONS = re.compile(r"^(?:\s*\[[^\[\]]{0,40}\])+")
+_CITATION_START = re.compile(r"\[[^\[\]]{0,40}")
 _END = re.compile(rf"[{_TERMINATORS}]+[{_CLOSERS}]*|\.(?=\s)|\n")
 
 
@@ -305,8 +307,11 @@ def attribute(
 
 
 def opening_verdict(opening: str) -> str:
-    """ "declined" when the answer starts with the refusal sentence, "undecided" while it still may."""
-    text = opening.lstrip()
+    """ "declined" when the answer starts with the refusal sentence, "undecided" while it still may. Citations
+    the model puts first (「[第18段] 报告中没有涉及……」, measured on the dev split) are looked past."""
+    text = _LEADING_CITATIONS.sub("", opening).lstrip()
+    if _CITATION_START.fullmatch(text):  # 「[」, 「[第1」: perhaps a citation still being written
+        return "undecided"
     if text.startswith(REFUSALS):
         return "declined"
     if any(phrase.startswith(text) for phrase in REFUSALS):

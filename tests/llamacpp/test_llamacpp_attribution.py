@@ -133,7 +133,9 @@ def test_stats_count_who_cited() -> None:
 @pytest.mark.parametrize(
     ("opening", "verdict"),
     [("", "undecided"), ("报告", "undecided"), ("报告中没有涉及这个", "declined"), ("报告指出", "answer"),
-     ("The report does not cover this.", "declined"), ("The", "undecided"), ("Regional", "answer")],
+     ("The report does not cover this.", "declined"), ("The", "undecided"), ("Regional", "answer"),
+     ("[", "undecided"), ("[第1", "undecided"), ("[第18段] 报告中没有涉及", "declined"), ("[第18段]报告", "undecided"),
+     ("[第17段]东盟", "answer")],
 )  # fmt: skip
 def test_the_opening_words_tell_a_refusal_early(opening: str, verdict: str) -> None:
     assert opening_verdict(opening) == verdict
