@@ -126,7 +126,7 @@ def refusal_features(retriever: Retriever, signals: Signals, hits: list[Hit], qu
 
 def _unknown_names(retriever: Retriever, question: str, chinese: bool) -> list[str]:
     if chinese:
-        return unknown_chinese_names(question, retriever.stored.foreign_names)
+        return unknown_chinese_names(question, retriever.stored.foreign_names, _corpus_text(retriever))
     return unknown_names(question, retriever.stored.bridge, retriever.gloss_words)
 
 

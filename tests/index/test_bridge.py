@@ -102,6 +102,9 @@ def test_foreign_names_are_dictionary_names_the_report_never_uses(bridge) -> Non
     assert unknown_chinese_names("报告如何评价缅甸和科特迪瓦？", frozenset(foreign)) == ["缅甸"]
     assert "伊斯兰国" not in unknown_chinese_names("保护责任是否适用于伊斯兰国家？", frozenset(foreign))
     assert "周一" not in foreign and "星期一" not in foreign  # days are capitalised in English, not names
+    # 「阿盟」 (CC-CEDICT: "Alxa League") abbreviates 「阿拉伯国家联盟」 when the report names it
+    assert unknown_chinese_names("阿盟做了什么？", frozenset(foreign)) == ["阿盟"]
+    assert unknown_chinese_names("阿盟做了什么？", frozenset(foreign), "阿拉伯国家联盟取消了成员资格") == []
     assert unknown_chinese_names("非洲联盟的作用是什么？", frozenset(foreign)) == []
 
 
