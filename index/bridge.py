@@ -143,12 +143,7 @@ def _aligned_words(tokens: list[str], words: Collection[str]) -> list[str]:
     """The `words` found inside one token or as a run of whole consecutive tokens, in order of position."""
     found = []
     for i, token in enumerate(tokens):
-        found.extend(
-            token[start : start + size]
-            for start in range(len(token))
-            for size in range(2, MAX_NAME_CHARS + 1)
-            if start + size <= len(token) and token[start : start + size] in words
-        )
+        found.extend(_substrings_in(token, words))
         run = token
         for following in tokens[i + 1 :]:
             run += following
@@ -157,6 +152,16 @@ def _aligned_words(tokens: list[str], words: Collection[str]) -> list[str]:
             if run in words:
                 found.append(run)
     return found
+
+
+def _substrings_in(text: str, words: Collection[str]) -> list[str]:
+    """The `words` (2 to MAX_NAME_CHARS characters) that occur in `text`, in order of position."""
+    return [
+        text[start : start + size]
+        for start in range(len(text))
+        for size in range(2, MAX_NAME_CHARS + 1)
+        if start + size <= len(text) and text[start : start + size] in words
+    ]
 
 
 def build_foreign_names(bridge: dict[str, list[str]], corpus_text: str) -> list[str]:
@@ -175,12 +180,7 @@ def build_foreign_names(bridge: dict[str, list[str]], corpus_text: str) -> list[
         word = entry["simplified"]
         if _is_chinese_word(word):
             senses.setdefault(word, []).append(_proper_name(entry["definitions"]))
-    present = {
-        corpus_text[i : i + size]
-        for i in range(len(corpus_text))
-        for size in range(2, MAX_NAME_CHARS + 1)
-        if corpus_text[i : i + size] in senses
-    }
+    present = set(_substrings_in(corpus_text, senses))
     return sorted(
         word
         for word, names in senses.items()
