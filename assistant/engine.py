@@ -313,7 +313,7 @@ class Engine:
     def _refusal_text(self, question: str, hits: list[Hit], features: RefusalFeatures) -> str:
         nearest = hits[:3]
         english = question_language(question) == "en"
-        reason = refusal_reason(self.retriever, question, features, english)
+        reason = refusal_reason(question, features, english)
         if english:
             listed = ", ".join(f"paragraph {h.paragraph.number} ({h.paragraph.section_title})" for h in nearest)
             reason = f" ({reason})" if reason else ""

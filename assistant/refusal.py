@@ -78,10 +78,14 @@ class RefusalFeatures:
     best_sentence_similarity: float
     focus_missing: bool
     answer_missing: bool
-    name_missing: bool
+    missing_names: tuple[str, ...]  # names in the question the report never mentions (the refusal says them)
     addresses_assistant: bool  # asks for the assistant's instructions or a role, not about the report
     chinese: bool
     has_terms: bool
+
+    @property
+    def name_missing(self) -> bool:
+        return bool(self.missing_names)
 
     def english_score(self, thresholds: RefusalThresholds) -> float:
         """English questions: similarity, plus the share of their words the bridge finds in the best paragraphs."""
@@ -111,13 +115,14 @@ def refusal_features(retriever: Retriever, signals: Signals, hits: list[Hit], qu
     else:
         coverage = english_coverage(signals.concepts, compact(text))
     best = max((float(signals.sentence[retriever.position[h.paragraph.key]]) for h in top), default=0.0)
+    focus_missing = any(word not in _corpus_text(retriever) for word in question_focus(question))
     return RefusalFeatures(
         coverage=coverage,
         char_coverage=_char_coverage(retriever, signals.query_tokens, compact(text)),
         best_sentence_similarity=best,
-        focus_missing=any(word not in _corpus_text(retriever) for word in question_focus(question)),
-        answer_missing=_answer_missing(retriever, signals, top, question),
-        name_missing=bool(_unknown_names(retriever, question, signals.chinese)),
+        focus_missing=focus_missing,
+        answer_missing=_answer_missing(retriever, signals, top, question, focus_missing),
+        missing_names=tuple(_unknown_names(retriever, question, signals.chinese)),
         addresses_assistant=addresses_assistant(question),
         chinese=signals.chinese,
         has_terms=bool(signals.query_tokens),
@@ -138,9 +143,9 @@ def should_refuse(features: RefusalFeatures, thresholds: RefusalThresholds) -> b
     return features.english_score(thresholds) < thresholds.min_english_similarity
 
 
-def _answer_missing(retriever: Retriever, signals: Signals, top: list[Hit], question: str) -> bool:
+def _answer_missing(retriever: Retriever, signals: Signals, top: list[Hit], question: str, focus_missing: bool) -> bool:
     """No answer of the expected kind in the best sentences — or a quantity of something the report never
-    names (「预算总额是多少」: 「总额」 occurs nowhere, so no number in it can be that amount)."""
+    names (`focus_missing`: 「预算总额是多少」: 「总额」 occurs nowhere, so no number in it can be that amount)."""
     if missing_types(question, _evidence(retriever, signals, top)):
         return True
     if AnswerType.QUANTITY not in expected_types(question):
@@ -148,7 +153,7 @@ def _answer_missing(retriever: Retriever, signals: Signals, top: list[Hit], ques
     if not signals.chinese:  # "how many refugees": is there any word of the report for "refugees"?
         counted = _COUNTED_EN.findall(question)
         return any(not english_concepts(word, retriever.stored.bridge, retriever.vocabulary) for word in counted)
-    return any(word not in _corpus_text(retriever) for word in question_focus(question))
+    return focus_missing
 
 
 def _evidence(retriever: Retriever, signals: Signals, top: list[Hit]) -> str:
@@ -214,19 +219,16 @@ _KIND_NAMES = {
 }
 
 
-def refusal_reason(retriever: Retriever, question: str, features: RefusalFeatures, english: bool) -> str:
+def refusal_reason(question: str, features: RefusalFeatures, english: bool) -> str:
     """Why, in a few words, when a feature says so: the kind of answer missing, or a name never mentioned."""
     if features.addresses_assistant:
         if english:
             return "it asks about the assistant's own instructions or role, not about the report"
         return "问题针对的是助手自身的指令或角色，而不是报告的内容"
-    if features.name_missing:
-        names = _unknown_names(retriever, question, features.chinese)
-        if not names:
-            return ""
+    if features.missing_names:
         if not english:
-            return "全文没有提到" + "、".join(f"“{name}”" for name in names)
-        return f"no mention of {', '.join(names)} was found in it"
+            return "全文没有提到" + "、".join(f"“{name}”" for name in features.missing_names)
+        return f"no mention of {', '.join(features.missing_names)} was found in it"
     if not features.answer_missing:
         return ""
     kinds = sorted({_KIND_NAMES[k][1 if english else 0] for k in expected_types(question)})
