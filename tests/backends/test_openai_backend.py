@@ -119,8 +119,17 @@ def test_follow_up_is_condensed_by_the_model(server: ChatServer, make_engine: Ma
     assert result.citations and set(result.citations) <= retrieved_numbers(result)
 
 
-def test_failed_condense_falls_back_to_the_engine_rule(server: ChatServer, make_engine: MakeEngine) -> None:
-    server.reset("condense_error")
+@pytest.mark.parametrize(
+    "mode",
+    [
+        "condense_error",  # the condense call fails
+        "condense_answers",  # the model answers instead of rewriting: the pronoun is still there
+    ],
+)
+def test_an_unusable_condense_falls_back_to_the_engine_rule(
+    server: ChatServer, make_engine: MakeEngine, mode: str
+) -> None:
+    server.reset(mode)
     history = [Turn("非洲联盟智者小组是做什么的？", "智者小组可以帮助加强宣传[第27段]", (27,))]
 
     result = make_engine().ask("它决定采用什么框架？", history)
@@ -128,17 +137,6 @@ def test_failed_condense_falls_back_to_the_engine_rule(server: ChatServer, make_
     assert [r.is_condense for r in server.requests] == [True, False]
     assert result.standalone_question == "非洲联盟智者小组是做什么的？ 它决定采用什么框架？"
     assert FALLBACK_NOTE not in result.answer and result.citations
-    assert 27 in retrieved_numbers(result)
-
-
-def test_a_rewrite_that_still_has_the_pronoun_is_ignored(server: ChatServer, make_engine: MakeEngine) -> None:
-    server.reset("condense_answers")
-    history = [Turn("非洲联盟智者小组是做什么的？", "智者小组可以帮助加强宣传[第27段]", (27,))]
-
-    result = make_engine().ask("它决定采用什么框架？", history)
-
-    assert [r.is_condense for r in server.requests] == [True, False]
-    assert result.standalone_question == "非洲联盟智者小组是做什么的？ 它决定采用什么框架？"
     assert 27 in retrieved_numbers(result)
 
 
