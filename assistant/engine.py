@@ -19,10 +19,20 @@ from assistant.backends import AnswerBackend, BackendError, Draft, Evidence, cre
 from assistant.backends.base import EvidenceSentence
 from assistant.backends.extractive import ExtractiveBackend
 from assistant.citations import check_citations, cited_numbers
-from assistant.evidence import rank_sentences
+from assistant.evidence import naming_first, rank_sentences
 from assistant.grounding import is_chinese
 from assistant.injection import addresses_assistant
-from assistant.refusal import RefusalFeatures, RefusalThresholds, refusal_features, refusal_reason, should_refuse
+from assistant.partial import split_absent
+from assistant.refusal import (
+    RefusalFeatures,
+    RefusalThresholds,
+    holds_all,
+    refusal_features,
+    refusal_reason,
+    report_text,
+    should_refuse,
+    topic_words,
+)
 from assistant.result import AnswerResult, Retrieved, Turn
 from assistant.retrieval import Hit, Retriever, Signals
 from assistant.settings import Settings
@@ -66,6 +76,9 @@ class Retrieval:
     refusal_text: str = ""
     features: RefusalFeatures | None = None
     evidence: list[EvidenceSentence] = field(default_factory=list)
+    query: str = ""  # the condensed query for `question`
+    question: str = ""  # what was retrieved for, when not the question as asked (`assistant.partial`)
+    note: str = ""  # opens the answer: names of the question the report never mentions
 
 
 def clean_question(question: str, max_chars: int) -> str:
@@ -142,6 +155,10 @@ class Engine:
             yield state["draft"].text
         else:
             evidence = self._evidence(state)
+            note = state["retrieval"].note
+            if note:
+                pieces.append(note + "\n")
+                yield note + "\n"
             try:
                 generator = self.backend.stream(evidence)
                 while True:
@@ -153,14 +170,15 @@ class Engine:
                     pieces.append(piece)
                     yield piece
                 state["draft"] = (
-                    returned
+                    _with_note(returned, note)
                     if isinstance(returned, Draft)
                     else Draft("".join(pieces), model=getattr(self.backend, "model", ""))
                 )
             except BackendError as error:
                 state["notice"] = str(error)
-                state["draft"] = self._fallback(evidence, error)
-                yield "\n\n" + state["draft"].text if pieces else state["draft"].text
+                fallback = self._fallback(evidence, error)
+                state["draft"] = _with_note(fallback, note)
+                yield "\n\n" + fallback.text if pieces else fallback.text
         yield self.finish(state)
 
     # -- chain steps ----------------------------------------------------------------------------
@@ -191,6 +209,24 @@ class Engine:
         address = resolve(question, {p.number for p in self.retriever.paragraphs}, self._sections)
         if not address.is_empty and not addresses_assistant(question):  # 「扮演……根据第12段」 is still refused
             return self._retrieve_addressed(question, condensed, address)
+        retrieval = self._retrieve_similar(question, condensed, address)
+        features = retrieval.features
+        # Chinese only: an English "unknown name" may be a gap of the dictionary ("Peacebuilding Commission"
+        # is the report's 建设和平委员会, but CC-CEDICT glosses 委员会 only as "committee").
+        if features is not None and features.chinese and features.missing_names and not features.addresses_assistant:
+            split = split_absent(question, features.missing_names, lambda word: word in report_text(self.retriever))
+            if split is not None:  # 「叙利亚和斯里兰卡」: answer about Syria, say Sri Lanka is not mentioned
+                reduced = _without(condensed, question, split.question)
+                part = self._retrieve_similar(split.question, reduced, address)
+                if not part.refused:
+                    part.question, part.query = split.question, reduced.query
+                    part.note = _absent_note(split.dropped, question_language(question), rest=True)
+                    return part
+            if not retrieval.refused:
+                retrieval.note = _absent_note(features.missing_names, question_language(question), rest=False)
+        return retrieval
+
+    def _retrieve_similar(self, question: str, condensed: Condensed, address: Address) -> Retrieval:
         signals = self.retriever.signals(condensed.query)
         hits = self.retriever.rank(signals, condensed.boost, limit=self.k)
         features = refusal_features(self.retriever, signals, hits, question)
@@ -200,6 +236,9 @@ class Engine:
             retrieval.refusal_text = self._refusal_text(question, hits, features)
         else:
             retrieval.evidence = rank_sentences(self.retriever, signals, hits[:3])
+            if features.topic_covered:
+                words = topic_words(self.retriever, features.topic, signals.chinese)
+                retrieval.evidence = naming_first(retrieval.evidence, lambda text: holds_all(text, words))
         return retrieval
 
     def draft(self, state: dict[str, Any]) -> Draft:
@@ -209,10 +248,11 @@ class Engine:
             return Draft(retrieval.refusal_text)
         evidence = self._evidence(state)
         try:
-            return self.backend.answer(evidence)
+            draft = self.backend.answer(evidence)
         except BackendError as error:
             state["notice"] = str(error)
-            return self._fallback(evidence, error)
+            draft = self._fallback(evidence, error)
+        return _with_note(draft, retrieval.note)
 
     def finish(self, state: dict[str, Any]) -> AnswerResult:
         question: str = state["question"]
@@ -255,8 +295,8 @@ class Engine:
     def _evidence(self, state: dict[str, Any]) -> Evidence:
         retrieval: Retrieval = state["retrieval"]
         return Evidence(
-            question=state["question"],
-            standalone_question=state["condensed"].query,
+            question=retrieval.question or state["question"],
+            standalone_question=retrieval.query or state["condensed"].query,
             language=question_language(state["question"]),
             paragraphs=[hit.paragraph for hit in retrieval.hits],
             sentences=retrieval.evidence,
@@ -321,6 +361,27 @@ class Engine:
         listed = "、".join(f"第{h.paragraph.number}段（{h.paragraph.section_title}）" for h in nearest)
         reason = f"，{reason}" if reason else ""  # no brackets: 「（…段…）」 would read as a citation
         return f"{REFUSAL_PREFIX_ZH}这个问题{reason}。最接近的段落是：{listed}。"
+
+
+def _without(condensed: Condensed, question: str, reduced: str) -> Condensed:
+    """The condensed query with the question replaced by its reduced form (a follow-up keeps its context)."""
+    query = condensed.query.replace(question, reduced) if question in condensed.query else reduced
+    return Condensed(query, condensed.boost, condensed.rewritten_by_model)
+
+
+def _absent_note(names: tuple[str, ...], language: str, rest: bool) -> str:
+    if language == "en":
+        note = f"The report does not mention {', '.join(names)}"
+        return note + ("; the answer below covers the rest of the question." if rest else ".")
+    note = "全文没有提到" + "、".join(f"“{name}”" for name in names)
+    return note + ("，以下只回答问题的其余部分。" if rest else "。")
+
+
+def _with_note(draft: Draft, note: str) -> Draft:
+    """The draft opened by the note (spans index paragraphs, not the answer, so they stay as they are)."""
+    if not note or draft.text.startswith(note):
+        return draft
+    return Draft(f"{note}\n{draft.text}", draft.supporting, model=draft.model)
 
 
 def _opening_sentences(retriever: Retriever, paragraphs: list[Paragraph]) -> list[EvidenceSentence]:

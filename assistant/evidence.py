@@ -7,6 +7,9 @@ index time), the IDF-weighted share of the question's words it contains, and its
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+
 import numpy as np
 
 from assistant.backends.base import EvidenceSentence
@@ -49,3 +52,15 @@ def rank_sentences(retriever: Retriever, signals: Signals, hits: list[Hit]) -> l
             candidates.append((score, EvidenceSentence(hit.paragraph, sentence, int(start), int(end), score)))
     candidates.sort(key=lambda item: -item[0])
     return [sentence for _, sentence in candidates]
+
+
+def naming_first(ranked: list[EvidenceSentence], holds: Callable[[str], bool]) -> list[EvidenceSentence]:
+    """For 「报告对叙利亚说了什么」: the sentences that name the topic (`holds`), best first, then the rest —
+    each sentence keeping its score, so the answer quotes the topic's sentences and stops where they do."""
+    names = [holds(compact(s.text)) for s in ranked]
+    naming = [s for s, named in zip(ranked, names, strict=True) if named]
+    if not naming:
+        return ranked
+    top = naming[0].score
+    rest = [replace(s, score=min(s.score, top * 0.5)) for s, named in zip(ranked, names, strict=True) if not named]
+    return naming + rest

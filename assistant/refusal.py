@@ -13,6 +13,10 @@ paragraph 29, but 「预算」 occurs nowhere):
   the report;
 * `name_missing` — the question names something the report never mentions: a proper name of
   CC-CEDICT it does not use (「缅甸」「卢旺达」「北约」, `index/bridge.py`);
+* `topic_covered` — the question asks only what the report says about something (「报告对叙利亚说了什么？」,
+  `assistant/topic.py`) and one of the report's paragraphs names every word of it: never refused, since
+  the sentences naming it are the answer, however low the similarity of so generic a wording (and always
+  refused when the topic holds a name the report never mentions: 「报告提到缅甸了吗？」);
 * `addresses_assistant` — the question asks for the assistant's instructions, settings or a role
   (prompt injection, `assistant/injection.py`): always refused;
 * `answer_missing` — the question asks for a kind of answer (a quantity, a day, a date, a person, a
@@ -41,6 +45,7 @@ from assistant.answertype import AnswerType, expected_types, missing_types
 from assistant.evidence import term_coverage
 from assistant.injection import addresses_assistant
 from assistant.retrieval import Hit, Retriever, Signals
+from assistant.topic import topic_of
 from assistant.tuned import load_tuned
 from index.bridge import english_concepts, english_coverage, unknown_chinese_names, unknown_names
 from index.normalize import compact
@@ -82,10 +87,17 @@ class RefusalFeatures:
     addresses_assistant: bool  # asks for the assistant's instructions or a role, not about the report
     chinese: bool
     has_terms: bool
+    topic: str = ""  # X of 「报告对X说了什么」 (`assistant.topic`)
+    topic_covered: bool = False  # a paragraph names every word of the topic
 
     @property
     def name_missing(self) -> bool:
         return bool(self.missing_names)
+
+    @property
+    def topic_names_missing(self) -> bool:
+        """「报告提到缅甸了吗？」: the question asks only about something the report never names."""
+        return self.chinese and any(name in self.topic for name in self.missing_names)
 
     def english_score(self, thresholds: RefusalThresholds) -> float:
         """English questions: similarity, plus the share of their words the bridge finds in the best paragraphs."""
@@ -115,7 +127,8 @@ def refusal_features(retriever: Retriever, signals: Signals, hits: list[Hit], qu
     else:
         coverage = english_coverage(signals.concepts, compact(text))
     best = max((float(signals.sentence[retriever.position[h.paragraph.key]]) for h in top), default=0.0)
-    focus_missing = any(word not in _corpus_text(retriever) for word in question_focus(question))
+    focus_missing = any(word not in report_text(retriever) for word in question_focus(question))
+    topic = topic_of(question)
     return RefusalFeatures(
         coverage=coverage,
         char_coverage=_char_coverage(retriever, signals.query_tokens, compact(text)),
@@ -126,18 +139,46 @@ def refusal_features(retriever: Retriever, signals: Signals, hits: list[Hit], qu
         addresses_assistant=addresses_assistant(question),
         chinese=signals.chinese,
         has_terms=bool(signals.query_tokens),
+        topic=topic or "",
+        topic_covered=_topic_covered(retriever, topic, signals.chinese),
     )
+
+
+def topic_words(retriever: Retriever, topic: str | None, chinese: bool) -> list[list[str]]:
+    """The words of a question's topic (`assistant.topic`), each as the report's words that can stand for it
+    (an English word through the dictionary bridge; [] when the report has none)."""
+    if not topic:
+        return []
+    if chinese:
+        stop = stopwords()
+        return [[compact(w)] for w in segment(topic) if w not in stop and re.search(r"[\w\u4e00-\u9fff]", w)]
+    return english_concepts(topic, retriever.stored.bridge, retriever.vocabulary, keep_unknown=True)
+
+
+def holds_all(text: str, words: list[list[str]]) -> bool:
+    """`text` (compacted) contains one of the words of every concept."""
+    return bool(words) and all(any(word in text for word in concept) for concept in words)
+
+
+def _topic_covered(retriever: Retriever, topic: str | None, chinese: bool) -> bool:
+    """Some paragraph contains every word of the topic."""
+    words = topic_words(retriever, topic, chinese)
+    return any(holds_all(compact(p.searchable_text), words) for p in retriever.paragraphs)
 
 
 def _unknown_names(retriever: Retriever, question: str, chinese: bool) -> list[str]:
     if chinese:
-        return unknown_chinese_names(question, retriever.stored.foreign_names, _corpus_text(retriever))
+        return unknown_chinese_names(question, retriever.stored.foreign_names, report_text(retriever))
     return unknown_names(question, retriever.stored.bridge, retriever.gloss_words)
 
 
 def should_refuse(features: RefusalFeatures, thresholds: RefusalThresholds) -> bool:
     if features.addresses_assistant:
         return True
+    if features.topic_names_missing:
+        return True
+    if features.topic_covered:
+        return False
     if features.chinese and features.has_terms:
         return features.score(thresholds) < thresholds.min_score
     return features.english_score(thresholds) < thresholds.min_english_similarity
@@ -189,7 +230,7 @@ def _char_coverage(retriever: Retriever, tokens: list[str], top_text: str) -> fl
 
 
 @lru_cache(maxsize=4)
-def _corpus_text(retriever: Retriever) -> str:
+def report_text(retriever: Retriever) -> str:
     return corpus_text(retriever.paragraphs)
 
 

@@ -187,3 +187,36 @@ def test_stream_keeps_the_draft_a_backend_returns(engine) -> None:
     *pieces, result = list(streaming.stream("区域组织在预警方面能做什么？"))
     assert len(pieces) == 2 and "".join(pieces) == result.answer
     assert result.supporting == {"marker": [(0, 1)]} and result.model == "model-x"
+
+
+def test_a_question_about_two_things_answers_the_one_the_report_mentions(engine) -> None:
+    result = engine.ask("报告对叙利亚和斯里兰卡说了什么？")
+    assert not result.refused
+    first, *rest = result.answer.splitlines()
+    assert first == "全文没有提到“斯里兰卡”，以下只回答问题的其余部分。"
+    assert rest and all(line.endswith("段]") and "叙利亚" in line for line in rest)
+    assert result.citations and "斯里兰卡" not in "".join(rest)
+
+
+def test_the_note_opens_the_streamed_answer_too(engine) -> None:
+    *pieces, result = list(engine.stream("报告对利比亚和缅甸有什么评论？"))
+    assert pieces[0].startswith("全文没有提到“缅甸”")
+    assert "".join(pieces).strip() == result.answer.strip()
+    assert not result.refused and result.citations
+
+
+@pytest.mark.parametrize(
+    ("question", "refused", "named"),
+    [
+        ("报告提到叙利亚了吗？", False, "叙利亚"),  # generic wording, low similarity: answered by naming it
+        ("报告对非洲联盟说了什么？", False, "非洲联盟"),
+        ("报告有没有提到缅甸？", True, "全文没有提到“缅甸”"),
+    ],
+)
+def test_what_the_report_says_about_something(engine, question: str, refused: bool, named: str) -> None:
+    result = engine.ask(question)
+    assert result.refused is refused
+    if refused:
+        assert named in result.answer and result.citations == []
+    else:
+        assert all(named in line for line in result.answer.splitlines())

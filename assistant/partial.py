@@ -1,0 +1,84 @@
+"""Questions about several things, some of which the report never mentions.
+
+「报告对叙利亚和斯里兰卡说了什么？」 names Syria, which the report discusses, and Sri Lanka, which it never
+mentions. Refusing the whole question loses the half the report answers; answering it as asked quotes
+Syria's paragraph as if it were about both. So a name the report never mentions (`RefusalFeatures.missing_names`)
+that stands in a list with something the report does mention — joined by 「和」「与」「及」「、」 — is taken out
+of the question; the rest is retrieved and checked for refusal like any question, and the answer
+opens by saying which names the report does not mention.
+
+Not split: a question about how the things relate (「北约与非盟的关系」), where one half is not an answer; a
+name standing alone (「北约在科索沃的行动」), which stays a refusal; a list in which the other items are missing
+too. Chinese questions only: their names come from CC-CEDICT's Chinese side and are checked against the
+report's text, while an English "unknown" name may only be a gap of the dictionary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from index.normalize import compact
+from index.tokenize import segment
+
+_JOIN = re.compile(r"(?:以及|和|与|及|或|、|，|,|跟|同)")
+_RELATION = re.compile(r"关系|比较|相比|对比|区别|异同|之间|合作|冲突|联系")
+
+
+@dataclass(frozen=True)
+class Split:
+    """The question without the names it was split from, and those names."""
+
+    question: str
+    dropped: tuple[str, ...]
+
+
+def split_absent(question: str, missing: tuple[str, ...], mentioned: Callable[[str], bool]) -> Split | None:
+    """Take out of `question` each missing name that is listed next to a thing `mentioned` says the report names.
+
+    Returns None when no name can be taken out, when the question asks how the things relate, or when a
+    missing name would be left behind (the question then stays a refusal)."""
+    if not missing or _RELATION.search(question):
+        return None
+    text, dropped = question, []
+    for name in sorted(missing, key=len, reverse=True):
+        reduced = _drop(text, name, missing, mentioned)
+        if reduced is None:
+            return None
+        text = reduced
+        dropped.append(name)
+    return Split(text, tuple(n for n in missing if n in dropped))
+
+
+def _drop(text: str, name: str, missing: tuple[str, ...], mentioned: Callable[[str], bool]) -> str | None:
+    start = text.find(name)
+    if start < 0:
+        return None
+    end = start + len(name)
+    before = _join_before(text[:start])
+    if before is not None and _neighbour_mentioned(text[:before], missing, mentioned, last=True):
+        return text[:before] + text[end:]
+    after = _JOIN.match(text, end)
+    if after and _neighbour_mentioned(text[after.end() :], missing, mentioned, last=False):
+        return text[:start] + text[after.end() :]
+    return None
+
+
+def _join_before(head: str) -> int | None:
+    """Where a conjunction ending exactly at the end of `head` starts, if there is one."""
+    for match in _JOIN.finditer(head):
+        if match.end() == len(head):
+            return match.start()
+    return None
+
+
+def _neighbour_mentioned(side: str, missing: tuple[str, ...], mentioned: Callable[[str], bool], last: bool) -> bool:
+    """The word next to the conjunction, on `side` of the name, is something else the report mentions."""
+    words = [w for w in segment(side) if re.search(r"[\u4e00-\u9fff]", w)]
+    if not words:
+        return False
+    word = words[-1] if last else words[0]
+    if any(word in name or name in word for name in missing):
+        return False
+    return len(word) >= 2 and mentioned(compact(word))
