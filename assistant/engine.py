@@ -22,7 +22,7 @@ from assistant.citations import check_citations, cited_numbers
 from assistant.evidence import naming_first, rank_sentences
 from assistant.grounding import is_chinese
 from assistant.injection import addresses_assistant
-from assistant.partial import split_absent
+from assistant.partial import remove_names, split_absent
 from assistant.refusal import (
     RefusalFeatures,
     RefusalThresholds,
@@ -178,7 +178,7 @@ class Engine:
                 state["notice"] = str(error)
                 fallback = self._fallback(evidence, error)
                 state["draft"] = _with_note(fallback, note)
-                yield "\n\n" + fallback.text if pieces else fallback.text
+                yield "\n\n" + fallback.text if len(pieces) > bool(note) else fallback.text
         yield self.finish(state)
 
     # -- chain steps ----------------------------------------------------------------------------
@@ -214,16 +214,20 @@ class Engine:
         # Chinese only: an English "unknown name" may be a gap of the dictionary ("Peacebuilding Commission"
         # is the report's 建设和平委员会, but CC-CEDICT glosses 委员会 only as "committee").
         if features is not None and features.chinese and features.missing_names and not features.addresses_assistant:
-            split = split_absent(question, features.missing_names, lambda word: word in report_text(self.retriever))
-            if split is not None:  # 「叙利亚和斯里兰卡」: answer about Syria, say Sri Lanka is not mentioned
-                reduced = _without(condensed, question, split.question)
-                part = self._retrieve_similar(split.question, reduced, address)
+            reduced_question = split_absent(
+                question, features.missing_names, lambda word: word in report_text(self.retriever)
+            )
+            if reduced_question is not None:  # 「叙利亚和斯里兰卡」: answer about Syria, say Sri Lanka is not mentioned
+                reduced = Condensed(
+                    remove_names(condensed.query, features.missing_names), condensed.boost, condensed.rewritten_by_model
+                )
+                part = self._retrieve_similar(reduced_question, reduced, address)
                 if not part.refused:
-                    part.question, part.query = split.question, reduced.query
-                    part.note = _absent_note(split.dropped, question_language(question), rest=True)
+                    part.question, part.query = reduced_question, reduced.query
+                    part.note = _absent_note(features.missing_names, rest=True)
                     return part
             if not retrieval.refused:
-                retrieval.note = _absent_note(features.missing_names, question_language(question), rest=False)
+                retrieval.note = _absent_note(features.missing_names, rest=False)
         return retrieval
 
     def _retrieve_similar(self, question: str, condensed: Condensed, address: Address) -> Retrieval:
@@ -260,7 +264,7 @@ class Engine:
         draft: Draft = state["draft"]
         retrieved_keys = {(h.paragraph.document, h.paragraph.number) for h in retrieval.hits}
         checked = check_citations(draft.text, retrieved_keys, self.existing, self.labels, self._default_document)
-        refused = retrieval.refused or _is_model_refusal(checked.text)
+        refused = retrieval.refused or _is_model_refusal(checked.text.removeprefix(retrieval.note))
         finished = time.perf_counter()
         return AnswerResult(
             question=question,
@@ -363,23 +367,15 @@ class Engine:
         return f"{REFUSAL_PREFIX_ZH}这个问题{reason}。最接近的段落是：{listed}。"
 
 
-def _without(condensed: Condensed, question: str, reduced: str) -> Condensed:
-    """The condensed query with the question replaced by its reduced form (a follow-up keeps its context)."""
-    query = condensed.query.replace(question, reduced) if question in condensed.query else reduced
-    return Condensed(query, condensed.boost, condensed.rewritten_by_model)
-
-
-def _absent_note(names: tuple[str, ...], language: str, rest: bool) -> str:
-    if language == "en":
-        note = f"The report does not mention {', '.join(names)}"
-        return note + ("; the answer below covers the rest of the question." if rest else ".")
+def _absent_note(names: tuple[str, ...], rest: bool) -> str:
+    """Opens a Chinese answer: the names of the question the reports never mention."""
     note = "全文没有提到" + "、".join(f"“{name}”" for name in names)
     return note + ("，以下只回答问题的其余部分。" if rest else "。")
 
 
 def _with_note(draft: Draft, note: str) -> Draft:
     """The draft opened by the note (spans index paragraphs, not the answer, so they stay as they are)."""
-    if not note or draft.text.startswith(note):
+    if not note:
         return draft
     return Draft(f"{note}\n{draft.text}", draft.supporting, model=draft.model)
 

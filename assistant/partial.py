@@ -17,38 +17,43 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from index.normalize import compact
 from index.tokenize import segment
 
-_JOIN = re.compile(r"(?:以及|和|与|及|或|、|，|,|跟|同)")
-_RELATION = re.compile(r"关系|比较|相比|对比|区别|异同|之间|合作|冲突|联系")
+_JOIN = re.compile(r"(?:以及|和|与|及|或|、|跟|同)")  # not a comma: 「关于缅甸，联合国做了什么」 is no list
+_RELATION = re.compile(
+    r"关系|比较|相比|对比|区别|异同|不同|差异|相同|相似|一样|哪个更|谁更|之间|相互|互动|关联|合作|冲突|联系"
+)
 
 
-@dataclass(frozen=True)
-class Split:
-    """The question without the names it was split from, and those names."""
+def split_absent(question: str, missing: tuple[str, ...], mentioned: Callable[[str], bool]) -> str | None:
+    """`question` without each missing name that is listed next to a thing `mentioned` says the report names
+    (「叙利亚、缅甸和斯里兰卡」 → 「叙利亚」: a name already taken out leaves its neighbour next to 叙利亚).
 
-    question: str
-    dropped: tuple[str, ...]
-
-
-def split_absent(question: str, missing: tuple[str, ...], mentioned: Callable[[str], bool]) -> Split | None:
-    """Take out of `question` each missing name that is listed next to a thing `mentioned` says the report names.
-
-    Returns None when no name can be taken out, when the question asks how the things relate, or when a
-    missing name would be left behind (the question then stays a refusal)."""
+    None when no name can be taken out, when the question asks how the things relate, or when a missing
+    name would be left behind (the question then stays a refusal)."""
     if not missing or _RELATION.search(question):
         return None
-    text, dropped = question, []
-    for name in sorted(missing, key=len, reverse=True):
-        reduced = _drop(text, name, missing, mentioned)
-        if reduced is None:
+    text, left = question, list(missing)
+    while left:
+        for name in left:
+            reduced = _drop(text, name, missing, mentioned)
+            if reduced is not None:
+                text = reduced
+                left.remove(name)
+                break
+        else:
             return None
-        text = reduced
-        dropped.append(name)
-    return Split(text, tuple(n for n in missing if n in dropped))
+    return text
+
+
+def remove_names(text: str, names: tuple[str, ...]) -> str:
+    """`text` without the names and the conjunction joining each to its list (for a condensed follow-up)."""
+    for name in names:
+        escaped = re.escape(name)
+        text = re.sub(rf"(?:{_JOIN.pattern}){escaped}|{escaped}(?:{_JOIN.pattern})?", "", text, count=1)
+    return text
 
 
 def _drop(text: str, name: str, missing: tuple[str, ...], mentioned: Callable[[str], bool]) -> str | None:

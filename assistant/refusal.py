@@ -14,9 +14,9 @@ paragraph 29, but 「预算」 occurs nowhere):
 * `name_missing` — the question names something the report never mentions: a proper name of
   CC-CEDICT it does not use (「缅甸」「卢旺达」「北约」, `index/bridge.py`);
 * `topic_covered` — the question asks only what the report says about something (「报告对叙利亚说了什么？」,
-  `assistant/topic.py`) and one of the report's paragraphs names every word of it: never refused, since
+  `assistant/topic.py`) and one of the best paragraphs names every word of it: never refused, since
   the sentences naming it are the answer, however low the similarity of so generic a wording (and always
-  refused when the topic holds a name the report never mentions: 「报告提到缅甸了吗？」);
+  refused when the topic is only names the report never mentions: 「报告提到缅甸了吗？」);
 * `addresses_assistant` — the question asks for the assistant's instructions, settings or a role
   (prompt injection, `assistant/injection.py`): always refused;
 * `answer_missing` — the question asks for a kind of answer (a quantity, a day, a date, a person, a
@@ -57,6 +57,7 @@ REFUSAL_FILE = Path(__file__).with_name("data") / "refusal.json"
 COVERAGE_PARAGRAPHS = 3
 _QUESTION_WORD = re.compile(r"^(多少|几|什么|哪|哪个|哪些|哪里|哪儿|哪一|哪一个|谁|怎么样|怎样)$")
 _LINKING_WORDS = {"是", "有", "为", "在", "的"}
+_TOPIC_FILLER = re.compile(r"[\s和与及或、，,的]|问题|情况|局势")
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,11 @@ class RefusalFeatures:
 
     @property
     def topic_names_missing(self) -> bool:
-        """「报告提到缅甸了吗？」: the question asks only about something the report never names."""
-        return self.chinese and any(name in self.topic for name in self.missing_names)
+        """「报告提到缅甸了吗？」: the question asks only about names the report never mentions."""
+        rest = self.topic
+        for name in self.missing_names:
+            rest = rest.replace(name, "")
+        return self.chinese and rest != self.topic and not _TOPIC_FILLER.sub("", rest)
 
     def english_score(self, thresholds: RefusalThresholds) -> float:
         """English questions: similarity, plus the share of their words the bridge finds in the best paragraphs."""
@@ -140,7 +144,7 @@ def refusal_features(retriever: Retriever, signals: Signals, hits: list[Hit], qu
         chinese=signals.chinese,
         has_terms=bool(signals.query_tokens),
         topic=topic or "",
-        topic_covered=_topic_covered(retriever, topic, signals.chinese),
+        topic_covered=_topic_covered(retriever, topic, signals.chinese, top),
     )
 
 
@@ -160,10 +164,10 @@ def holds_all(text: str, words: list[list[str]]) -> bool:
     return bool(words) and all(any(word in text for word in concept) for concept in words)
 
 
-def _topic_covered(retriever: Retriever, topic: str | None, chinese: bool) -> bool:
-    """Some paragraph contains every word of the topic."""
+def _topic_covered(retriever: Retriever, topic: str | None, chinese: bool, top: list[Hit]) -> bool:
+    """One of the best paragraphs (those the answer quotes) contains every word of the topic."""
     words = topic_words(retriever, topic, chinese)
-    return any(holds_all(compact(p.searchable_text), words) for p in retriever.paragraphs)
+    return any(holds_all(compact(hit.paragraph.searchable_text), words) for hit in top)
 
 
 def _unknown_names(retriever: Retriever, question: str, chinese: bool) -> list[str]:

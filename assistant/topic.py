@@ -20,8 +20,8 @@ _ZH_SAYS = (
 _ZH_MENTION = r"(?:提到|提及|谈到|讲到|论及|涉及|说到)"
 _ZH = [
     re.compile(rf"^{_ZH_LEAD}(?P<topic>.+?)(?:的?(?:问题|情况|事))?{_ZH_SAYS}$"),
-    re.compile(rf"^{_ZH_LEAD}(?:是否|有没有|有无){_ZH_MENTION}了?(?:过)?(?P<topic>.+?)$"),
-    re.compile(rf"^{_ZH_LEAD}{_ZH_MENTION}了?(?:过)?(?P<topic>.+?)了?(?:吗|么|没有)$"),
+    re.compile(rf"^{_ZH_LEAD}(?:是否|有没有|有无)有?{_ZH_MENTION}了?(?:过)?(?!的)(?P<topic>.+?)$"),
+    re.compile(rf"^{_ZH_LEAD}有?{_ZH_MENTION}了?(?:过)?(?!的)(?P<topic>.+?)了?(?:吗|么|没有)$"),
     re.compile(rf"^{_ZH_LEAD}(?:如何|怎样|怎么)(?:评价|看待|论述|描述)(?P<topic>.+?)$"),
 ]
 _EN = [
@@ -36,15 +36,22 @@ _EN = [
         re.IGNORECASE,
     ),
     re.compile(
+        r"^(?:does|did) (?:the|this) (?:report|document|secretary-general) (?:talk|speak|say anything) "
+        r"(?:about|of) (?P<topic>.+?)$",
+        re.IGNORECASE,
+    ),
+    re.compile(r"^(?:is|are) (?P<topic>.+?) (?:mentioned|discussed) in (?:the|this) report$", re.IGNORECASE),
+    re.compile(
         r"^how (?:does|did) (?:the|this) (?:report|document|secretary-general) (?:assess|view|describe|treat)s? "
         r"(?P<topic>.+?)$",
         re.IGNORECASE,
     ),
 ]
-_END = re.compile(r"[\s?？。.!！]+$")
-_DETAIL = re.compile(
-    r"哪|几|多少|谁|何|什么|怎么|如何|为什么|是否|\b(?:which|when|where|who|how many|how much)\b", re.IGNORECASE
+_END = re.compile(r"(?:[\s?？。.!！…]|呢)+$")
+_DETAIL = re.compile(  # a question word inside the topic asks for a detail (几内亚 is a country)
+    r"哪|几(?!内亚)|多少|谁|何|什么|怎么|如何|为什么|是否|\b(?:which|what|why|how|when|where|who)\b", re.IGNORECASE
 )
+_QUOTES = " ，,、的“”\"'「」『』《》"
 
 
 def topic_of(question: str) -> str | None:
@@ -53,7 +60,7 @@ def topic_of(question: str) -> str | None:
     for pattern in (*_ZH, *_EN):
         match = pattern.match(text)
         if match:
-            topic = match.group("topic").strip(" ，,、的")
-            if topic and not _DETAIL.search(topic):
+            topic = match.group("topic").strip(_QUOTES)
+            if len(topic) >= 2 and not _DETAIL.search(topic):
                 return topic
     return None

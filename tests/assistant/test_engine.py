@@ -211,6 +211,7 @@ def test_the_note_opens_the_streamed_answer_too(engine) -> None:
         ("报告提到叙利亚了吗？", False, "叙利亚"),  # generic wording, low similarity: answered by naming it
         ("报告对非洲联盟说了什么？", False, "非洲联盟"),
         ("报告有没有提到缅甸？", True, "全文没有提到“缅甸”"),
+        ("报告提到缅甸和斯里兰卡了吗？", True, "全文没有提到“缅甸”、“斯里兰卡”"),
     ],
 )
 def test_what_the_report_says_about_something(engine, question: str, refused: bool, named: str) -> None:
@@ -220,3 +221,17 @@ def test_what_the_report_says_about_something(engine, question: str, refused: bo
         assert named in result.answer and result.citations == []
     else:
         assert all(named in line for line in result.answer.splitlines())
+
+
+class _RefusingBackend(ExtractiveBackend):
+    """A model that declines although retrieval found paragraphs (as the openai backend may)."""
+
+    def answer(self, evidence):
+        return Draft("报告中没有涉及这个问题。")
+
+
+def test_a_model_refusal_after_the_note_is_still_a_refusal(engine) -> None:
+    refusing = Engine(engine.retriever, _RefusingBackend(), engine.k, engine.max_question_chars)
+    result = refusing.ask("报告对利比亚和缅甸有什么评论？")
+    assert result.answer.startswith("全文没有提到“缅甸”")
+    assert result.refused and result.citations == []
