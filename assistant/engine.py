@@ -36,6 +36,7 @@ from assistant.refusal import (
 from assistant.result import AnswerResult, Retrieved, Turn
 from assistant.retrieval import Hit, Retriever, Signals
 from assistant.settings import Settings
+from index.bridge import english_words
 from index.embeddings import E5Embeddings
 from index.normalize import strip_control_characters
 from index.parser import Paragraph
@@ -211,24 +212,28 @@ class Engine:
             return self._retrieve_addressed(question, condensed, address)
         retrieval = self._retrieve_similar(question, condensed, address)
         features = retrieval.features
-        # Chinese only: an English "unknown name" may be a gap of the dictionary ("Peacebuilding Commission"
-        # is the report's 建设和平委员会, but CC-CEDICT glosses 委员会 only as "committee").
-        if features is not None and features.chinese and features.missing_names and not features.addresses_assistant:
-            reduced_question = split_absent(
-                question, features.missing_names, lambda word: word in report_text(self.retriever)
-            )
+        if features is not None and features.missing_names and not features.addresses_assistant:
+            reduced_question = split_absent(question, features.missing_names, self._mentioned, features.chinese)
             if reduced_question is not None:  # 「叙利亚和斯里兰卡」: answer about Syria, say Sri Lanka is not mentioned
                 reduced = Condensed(
-                    remove_names(condensed.query, features.missing_names), condensed.boost, condensed.rewritten_by_model
+                    remove_names(condensed.query, features.missing_names, features.chinese),
+                    condensed.boost,
+                    condensed.rewritten_by_model,
                 )
                 part = self._retrieve_similar(reduced_question, reduced, address)
                 if not part.refused:
                     part.question, part.query = reduced_question, reduced.query
-                    part.note = _absent_note(features.missing_names, rest=True)
+                    part.note = _absent_note(features.missing_names, features.chinese, rest=True)
                     return part
             if not retrieval.refused:
-                retrieval.note = _absent_note(features.missing_names, rest=False)
+                retrieval.note = _absent_note(features.missing_names, features.chinese, rest=False)
         return retrieval
+
+    def _mentioned(self, word: str) -> bool:
+        """The reports name it: a Chinese word occurs in their text, an English one glosses one of their words."""
+        if is_chinese(word):
+            return word in report_text(self.retriever)
+        return any(stem in self.retriever.gloss_words for stem in english_words(word))
 
     def _retrieve_similar(self, question: str, condensed: Condensed, address: Address) -> Retrieval:
         signals = self.retriever.signals(condensed.query)
@@ -367,8 +372,11 @@ class Engine:
         return f"{REFUSAL_PREFIX_ZH}这个问题{reason}。最接近的段落是：{listed}。"
 
 
-def _absent_note(names: tuple[str, ...], rest: bool) -> str:
-    """Opens a Chinese answer: the names of the question the reports never mention."""
+def _absent_note(names: tuple[str, ...], chinese: bool, rest: bool) -> str:
+    """Opens an answer: the names of the question the reports never mention."""
+    if not chinese:
+        note = f"The report does not mention {', '.join(names)}"
+        return note + ("; the answer below covers the rest of the question." if rest else ".")
     note = "全文没有提到" + "、".join(f"“{name}”" for name in names)
     return note + ("，以下只回答问题的其余部分。" if rest else "。")
 

@@ -26,7 +26,7 @@ paragraph 29, but 「预算」 occurs nowhere):
 
 English questions are compared through the CC-CEDICT bridge (`index/bridge.py`): `coverage` becomes
 the share of their words whose translation occurs in the best paragraphs, and `name_missing` looks for
-capitalised names ("Sri Lanka", "NATO") that translate to no word of the report.
+capitalised names ("Sri Lanka", "NATO") that are the English names of those foreign names.
 
 They are combined linearly with the best sentence's similarity; the weights (a feature may get 0) and
 the thresholds are learned on the development gold set (`python -m eval tune`, cross-validated):
@@ -47,7 +47,7 @@ from assistant.injection import addresses_assistant
 from assistant.retrieval import Hit, Retriever, Signals
 from assistant.topic import topic_of
 from assistant.tuned import load_tuned
-from index.bridge import english_concepts, english_coverage, unknown_chinese_names, unknown_names
+from index.bridge import absent_english_names, english_concepts, english_coverage, unknown_chinese_names
 from index.normalize import compact
 from index.parser import corpus_text
 from index.tokenize import segment, stopwords
@@ -57,7 +57,7 @@ REFUSAL_FILE = Path(__file__).with_name("data") / "refusal.json"
 COVERAGE_PARAGRAPHS = 3
 _QUESTION_WORD = re.compile(r"^(多少|几|什么|哪|哪个|哪些|哪里|哪儿|哪一|哪一个|谁|怎么样|怎样)$")
 _LINKING_WORDS = {"是", "有", "为", "在", "的"}
-_TOPIC_FILLER = re.compile(r"[\s和与及或、，,的]|问题|情况|局势")
+_TOPIC_FILLER = re.compile(r"[\s和与及或、，,的]|问题|情况|局势|\b(?:and|or|the|situation|in)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ class RefusalFeatures:
         rest = self.topic
         for name in self.missing_names:
             rest = rest.replace(name, "")
-        return self.chinese and rest != self.topic and not _TOPIC_FILLER.sub("", rest)
+        return rest != self.topic and not _TOPIC_FILLER.sub("", rest)
 
     def english_score(self, thresholds: RefusalThresholds) -> float:
         """English questions: similarity, plus the share of their words the bridge finds in the best paragraphs."""
@@ -173,7 +173,9 @@ def _topic_covered(retriever: Retriever, topic: str | None, chinese: bool, top: 
 def _unknown_names(retriever: Retriever, question: str, chinese: bool) -> list[str]:
     if chinese:
         return unknown_chinese_names(question, retriever.stored.foreign_names, report_text(retriever))
-    return unknown_names(question, retriever.stored.bridge, retriever.gloss_words)
+    return absent_english_names(
+        question, retriever.stored.bridge, retriever.gloss_words, retriever.stored.foreign_english
+    )
 
 
 def should_refuse(features: RefusalFeatures, thresholds: RefusalThresholds) -> bool:

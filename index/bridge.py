@@ -164,30 +164,33 @@ def _substrings_in(text: str, words: Collection[str]) -> list[str]:
     ]
 
 
-def build_foreign_names(bridge: dict[str, list[str]], corpus_text: str) -> list[str]:
-    """Chinese proper names of CC-CEDICT the reports never use (`corpus_text`, compacted): 「缅甸」
-    ("Myanmar"), 「北约」 ("NATO"); sorted.
+def build_foreign_names(bridge: dict[str, list[str]], corpus_text: str) -> dict[str, str]:
+    """Chinese proper names of CC-CEDICT the reports never use (`corpus_text`, compacted), each with its English
+    name ("" when its gloss is not one an English question would use): 「缅甸」 "Myanmar", 「北约」 "NATO"; sorted.
 
     A dictionary word is a name when every entry for it starts with a capitalised gloss that is not a day
     or a month ("Myanmar (Burma)"; 「和平」 "peace" and 「周一」 "Monday" are not names). It is foreign
     when it occurs nowhere in the reports' text and a stem of the capitalised words of that gloss is no word
     of the bridge's glosses: 「安理会」 "UN Security Council" is the report's 「安全理事会」 under another
-    name, 「东帝汶」 "East Timor" is not.
+    name, 「东帝汶」 "East Timor" is not. The English name lets an English question be checked the same way
+    (`absent_english_names`).
     """
     known = gloss_words(bridge)
     senses: dict[str, list[str]] = {}
+    english: dict[str, str] = {}
     for entry in _cedict_entries():
         word = entry["simplified"]
         if _is_chinese_word(word):
             senses.setdefault(word, []).append(_proper_name(entry["definitions"]))
+            english.setdefault(word, _whole_name(entry["definitions"]))
     present = set(_substrings_in(corpus_text, senses))
-    return sorted(
-        word
-        for word, names in senses.items()
+    return {
+        word: english[word]
+        for word, names in sorted(senses.items())
         if word not in present
         and all(names)
         and any(stem not in known for name in names for stem in english_words(name))
-    )
+    }
 
 
 def _proper_name(definitions: list[str]) -> str:
@@ -197,6 +200,17 @@ def _proper_name(definitions: list[str]) -> str:
     if not name[:1].isupper() or _CALENDAR.match(name):
         return ""
     return " ".join(w for w in _WORD.findall(name) if w[0].isupper())
+
+
+def _whole_name(definitions: list[str]) -> str:
+    """The first gloss when it is a name an English question would use — capitalised words only, three letters
+    or more ("Sri Lanka", "NATO") — else "": not "UN convention against torture", "G8" or "AA"."""
+    gloss = next((d for d in definitions if not _SKIP_GLOSS.match(d.lower())), "")
+    name = _PARENTHESES.sub("", gloss).split(";")[0].strip()
+    words = name.split()
+    if _CALENDAR.match(name) or not all(_WORD.fullmatch(w) and w[0].isupper() for w in words):
+        return ""
+    return name if len("".join(words)) >= 3 else ""
 
 
 def unknown_chinese_names(question: str, foreign: Collection[str], corpus_text: str = "") -> list[str]:
@@ -289,3 +303,20 @@ def unknown_names(question: str, bridge: dict[str, list[str]], known: frozenset[
         if not any(stem in known for stem in english_words(" ".join(run))):
             unknown.append(" ".join(run))
     return unknown
+
+
+def absent_english_names(
+    question: str, bridge: dict[str, list[str]], known: frozenset[str], foreign_english: dict[str, str]
+) -> list[str]:
+    """The names of an English question that are the English names of foreign names (`build_foreign_names`):
+    "Sri Lanka", "NATO", "Rwandan" (→ Rwanda). A capitalised name with no gloss among the report's words is not
+    enough: "Peacebuilding Commission" has none (CC-CEDICT glosses 委员会 only as "committee"), yet the report
+    speaks of its 建设和平委员会; only a name the dictionary knows as a name the report never uses is absent."""
+    absent = []
+    for run in unknown_names(question, bridge, known):
+        place = _DEMONYM.sub(_place, run)
+        if run.lower() in foreign_english:
+            absent.append(run)
+        elif place.lower() in foreign_english:
+            absent.append(place)
+    return absent

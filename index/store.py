@@ -25,7 +25,7 @@ import numpy as np
 from index.parser import Footnote, Paragraph, Report, Section
 
 log = logging.getLogger(__name__)
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 REBUILD_COMMAND = "python -m index build --force"
 
 
@@ -189,6 +189,7 @@ class StoredIndex:
     paragraph_tokens: dict[str, list[str]]
     bridge: dict[str, list[str]]
     foreign_names: frozenset[str]  # Chinese proper names the reports never use (index/bridge.py)
+    foreign_english: dict[str, str]  # their English names, lower-cased → the Chinese name
     sentence_keys: list[str]
     sentence_spans: np.ndarray
     sentence_vectors: np.ndarray
@@ -209,12 +210,13 @@ def load_index(index_dir: Path, target: ChromaTarget, embeddings: Any) -> Stored
         reports = reports_from_json(json.loads((build_dir / "reports.json").read_text(encoding="utf-8")))
         lexicon = json.loads((build_dir / "lexicon.json").read_text(encoding="utf-8"))
         bridge = json.loads((build_dir / "bridge.json").read_text(encoding="utf-8"))
-        foreign_names = frozenset(json.loads((build_dir / "names.json").read_text(encoding="utf-8")))
+        foreign = json.loads((build_dir / "names.json").read_text(encoding="utf-8"))
+        foreign_english = {english.lower(): chinese for chinese, english in foreign.items() if english}
         with np.load(build_dir / "sentences.npz", allow_pickle=False) as arrays:
             sentence_keys = [str(k) for k in arrays["keys"]]
             sentence_spans = arrays["spans"].astype(np.int32)
             sentence_vectors = arrays["vectors"].astype(np.float32)
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise IndexCorruptError(f"the index in {build_dir} is damaged ({error}); run `{REBUILD_COMMAND}`") from None
     client = chroma_client(target, build_dir)
     name = collection_name(manifest["build_id"])
@@ -241,7 +243,8 @@ def load_index(index_dir: Path, target: ChromaTarget, embeddings: Any) -> Stored
         reports=reports,
         paragraph_tokens=lexicon,
         bridge=bridge,
-        foreign_names=foreign_names,
+        foreign_names=frozenset(foreign),
+        foreign_english=foreign_english,
         sentence_keys=sentence_keys,
         sentence_spans=sentence_spans,
         sentence_vectors=sentence_vectors,

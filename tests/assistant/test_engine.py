@@ -235,3 +235,34 @@ def test_a_model_refusal_after_the_note_is_still_a_refusal(engine) -> None:
     result = refusing.ask("报告对利比亚和缅甸有什么评论？")
     assert result.answer.startswith("全文没有提到“缅甸”")
     assert result.refused and result.citations == []
+
+
+@pytest.mark.parametrize(
+    ("question", "refused", "opening"),
+    [
+        (
+            "Does the report mention Sri Lanka?",
+            True,
+            "The report does not address this question (no mention of Sri Lanka",
+        ),
+        (
+            "What does the report say about Libya and Myanmar?",
+            False,
+            "The report does not mention Myanmar; the answer below covers the rest of the question.",
+        ),
+    ],
+)
+def test_english_names_the_report_never_uses(engine, question: str, refused: bool, opening: str) -> None:
+    result = engine.ask(question)
+    assert result.refused is refused
+    assert result.answer.startswith(opening)
+    if not refused:
+        assert "利比亚" in result.answer and result.citations
+
+
+def test_an_untranslated_name_of_the_report_is_not_called_absent(engine) -> None:
+    result = engine.ask(
+        "What does the Secretary-General encourage members of the Peacebuilding Commission to consider?"
+    )
+    assert not result.refused and 38 in result.citations
+    assert "does not mention" not in result.answer

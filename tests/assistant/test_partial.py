@@ -48,6 +48,20 @@ def test_no_split_where_half_a_question_would_be_a_wrong_answer(question: str, m
     assert split_absent(question, missing, mentioned) is None
 
 
+@pytest.mark.parametrize(
+    ("question", "missing", "reduced"),
+    [
+        ("What does the report say about Libya and Myanmar?", ("Myanmar",), "What does the report say about Libya?"),
+        ("What did NATO and the African Union do?", ("NATO",), "What did the African Union do?"),
+        ("How do Libya, Myanmar and Sri Lanka compare?", ("Myanmar", "Sri Lanka"), None),  # a comparison
+        ("What did NATO do in Libya?", ("NATO",), None),  # a name standing alone
+    ],
+)
+def test_english_lists_split_the_same_way(question: str, missing, reduced) -> None:
+    english = {"Libya", "African", "Union"}
+    assert split_absent(question, missing, lambda word: word in english, chinese=False) == reduced
+
+
 def test_a_condensed_follow_up_loses_the_names_and_keeps_its_context() -> None:
     query = "非洲联盟智者小组是什么？ 它和北约在利比亚做了什么？"
     assert remove_names(query, ("北约",)) == "非洲联盟智者小组是什么？ 它在利比亚做了什么？"

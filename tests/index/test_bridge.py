@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.bridge import (
+    absent_english_names,
     build_bridge,
     build_foreign_names,
     dictionary_words_in,
@@ -106,6 +107,23 @@ def test_foreign_names_are_dictionary_names_the_report_never_uses(bridge) -> Non
     assert unknown_chinese_names("阿盟做了什么？", frozenset(foreign)) == ["阿盟"]
     assert unknown_chinese_names("阿盟做了什么？", frozenset(foreign), "阿拉伯国家联盟取消了成员资格") == []
     assert unknown_chinese_names("非洲联盟的作用是什么？", frozenset(foreign)) == []
+
+
+def test_english_names_of_foreign_names_are_absent_and_dictionary_gaps_are_not(bridge) -> None:
+    foreign = build_foreign_names(bridge, "非洲联盟智者小组建立了预警系统。欧洲联合国美洲科特迪瓦")
+    assert foreign["缅甸"] == "Myanmar" and foreign["斯里兰卡"] == "Sri Lanka" and foreign["北约"] == "NATO"
+    assert all(name == "" or len(name.replace(" ", "")) >= 3 for name in foreign.values())
+    english = {name.lower(): chinese for chinese, name in foreign.items() if name}
+    known = gloss_words(bridge)
+
+    def absent(question: str) -> list[str]:
+        return absent_english_names(question, bridge, known, english)
+
+    assert absent("What is the assessment of Sri Lanka and NATO?") == ["Sri Lanka", "NATO"]
+    assert absent("How did the Rwandan genocide change the African Union?") == ["Rwanda"]
+    # not names of the dictionary: an untranslated name of the report, a single letter of "R2P"
+    assert absent("What should members of the Peacebuilding Commission consider?") == []
+    assert absent("What role could national R2P focal points play?") == []
 
 
 def test_a_name_the_report_uses_under_another_form_is_not_foreign() -> None:
