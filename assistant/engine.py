@@ -36,7 +36,7 @@ from assistant.refusal import (
 from assistant.result import AnswerResult, Retrieved, Turn
 from assistant.retrieval import Hit, Retriever, Signals
 from assistant.settings import Settings
-from index.bridge import english_words
+from index.bridge import ACRONYM_PREFIX, english_words
 from index.embeddings import E5Embeddings
 from index.normalize import strip_control_characters
 from index.parser import Paragraph
@@ -233,6 +233,8 @@ class Engine:
         """The reports name it: a Chinese word occurs in their text, an English one glosses one of their words."""
         if is_chinese(word):
             return word in report_text(self.retriever)
+        if ACRONYM_PREFIX + word.lower() in self.retriever.stored.bridge:  # "AU", "UN"
+            return True
         return any(stem in self.retriever.gloss_words for stem in english_words(word))
 
     def _retrieve_similar(self, question: str, condensed: Condensed, address: Address) -> Retrieval:
@@ -375,7 +377,8 @@ class Engine:
 def _absent_note(names: tuple[str, ...], chinese: bool, rest: bool) -> str:
     """Opens an answer: the names of the question the reports never mention."""
     if not chinese:
-        note = f"The report does not mention {', '.join(names)}"
+        listed = ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+        note = f"The report does not mention {listed}"
         return note + ("; the answer below covers the rest of the question." if rest else ".")
     note = "全文没有提到" + "、".join(f"“{name}”" for name in names)
     return note + ("，以下只回答问题的其余部分。" if rest else "。")

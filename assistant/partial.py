@@ -79,7 +79,7 @@ def remove_names(text: str, names: tuple[str, ...], chinese: bool = True) -> str
     """`text` without the names and the conjunction joining each to its list (for a condensed follow-up)."""
     join = (_CHINESE if chinese else _ENGLISH).join.pattern
     for name in names:
-        escaped = re.escape(name)
+        escaped = re.escape(name) if chinese else rf"(?<![\w-]){re.escape(name)}(?![\w-])"
         text = re.sub(rf"(?:{join}){escaped}|{escaped}(?:{join})?", "", text, count=1)
     return text
 
@@ -87,10 +87,10 @@ def remove_names(text: str, names: tuple[str, ...], chinese: bool = True) -> str
 def _drop(
     text: str, name: str, missing: tuple[str, ...], mentioned: Callable[[str], bool], language: _Language
 ) -> str | None:
-    start = text.find(name)
-    if start < 0:
+    found = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])" if language is _ENGLISH else re.escape(name), text)
+    if found is None:  # "Rwanda" is not in "Rwandan refugees"
         return None
-    end = start + len(name)
+    start, end = found.span()
     before = _join_before(text[:start], language.join)
     if before is not None and _neighbour_mentioned(text[:before], missing, mentioned, language, last=True):
         return text[:before] + text[end:]

@@ -9,8 +9,9 @@ actually uses are kept, which removes most of a dictionary's noise. The map is s
 (`bridge.json`), so answering never loads the dictionary.
 
 The same pass keeps the dictionary's proper names the report never uses (`build_foreign_names`:
-「缅甸」 Myanmar, 「卢旺达」 Rwanda, 「北约」 NATO), stored as `names.json`: a Chinese question naming one
-of them asks about something the report does not cover (`unknown_chinese_names`).
+「缅甸」 Myanmar, 「卢旺达」 Rwanda, 「北约」 NATO) with their English names, stored as `names.json`: a question
+naming one of them, in Chinese or in English, asks about something the report does not cover
+(`unknown_chinese_names`, `absent_english_names`).
 
 At question time `english_concepts` splits an English question into the longest glosses it contains
 ("african union", "internally displaced", "diaspora") and returns, for each, the Chinese words it may
@@ -36,6 +37,7 @@ _CALENDAR = re.compile(
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _WORD = re.compile(r"[^\W\d_]+")
 _ROMAN = re.compile(r"^[IVXLC]+$")
+_NAME_CONNECTORS = {"and", "of", "the"}
 _DEMONYM = re.compile(r"^([A-Z][a-z]+?)(e?an)$")
 
 
@@ -178,19 +180,49 @@ def build_foreign_names(bridge: dict[str, list[str]], corpus_text: str) -> dict[
     known = gloss_words(bridge)
     senses: dict[str, list[str]] = {}
     english: dict[str, str] = {}
+    common: set[str] = set()  # words the glosses also write in lower case: "western", "white", "lord"
+    compound: set[str] = set()  # names of several words: "bosnia and herzegovina"
     for entry in _cedict_entries():
         word = entry["simplified"]
+        for definition in entry["definitions"]:
+            common.update(w for w in _WORD.findall(definition) if w[0].islower())
+        whole = _whole_name(entry["definitions"]).lower()
+        if " " in whole:
+            compound.add(whole)
         if _is_chinese_word(word):
             senses.setdefault(word, []).append(_proper_name(entry["definitions"]))
             english.setdefault(word, _whole_name(entry["definitions"]))
     present = set(_substrings_in(corpus_text, senses))
-    return {
+    foreign = {
         word: english[word]
         for word, names in sorted(senses.items())
         if word not in present
         and all(names)
         and any(stem not in known for name in names for stem in english_words(name))
     }
+    # 「波斯尼亚语」 "Bosnian", "Bosnia and Herzegovina": names built on a name the reports use (「波斯尼亚」
+    # "Bosnia") are about it, so neither their English name nor a part of it ("Herzegovina") says it is absent;
+    # nor does a word the glosses also use as an ordinary word ("Western" is a film genre, "western" an adjective)
+    used = [word for word in present if len(word) >= 2 and all(senses[word])]
+    used_english = {english[word].lower() for word in used if english[word]}
+    related = {
+        word
+        for word, name in foreign.items()
+        if any(other in word for other in used) or _word_runs(name.lower()) & used_english
+    }
+    containing = [name for name in compound if _word_runs(name) & used_english]
+    containing += [foreign[word].lower() for word in related if foreign[word]]
+    parts = {part for name in containing for part in _word_runs(name)}
+    return {
+        word: "" if word in related or name.lower() in parts or name.lower() in common else name
+        for word, name in foreign.items()
+    }
+
+
+def _word_runs(name: str) -> set[str]:
+    """Every run of consecutive words of `name`: "bosnia and herzegovina" → "bosnia", "and herzegovina", …"""
+    words = name.split()
+    return {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
 
 
 def _proper_name(definitions: list[str]) -> str:
@@ -203,12 +235,15 @@ def _proper_name(definitions: list[str]) -> str:
 
 
 def _whole_name(definitions: list[str]) -> str:
-    """The first gloss when it is a name an English question would use — capitalised words only, three letters
-    or more ("Sri Lanka", "NATO") — else "": not "UN convention against torture", "G8" or "AA"."""
+    """The first gloss when it is a name an English question would use — capitalised words (and "and", "of",
+    "the" between them), three letters or more ("Sri Lanka", "NATO", "Bosnia and Herzegovina") — else "": not
+    "UN convention against torture", "G8" or "AA"."""
     gloss = next((d for d in definitions if not _SKIP_GLOSS.match(d.lower())), "")
     name = _PARENTHESES.sub("", gloss).split(";")[0].strip()
     words = name.split()
-    if _CALENDAR.match(name) or not all(_WORD.fullmatch(w) and w[0].isupper() for w in words):
+    if not words or _CALENDAR.match(name) or not all(_WORD.fullmatch(w) for w in words):
+        return ""
+    if not all(w[0].isupper() or (i and w in _NAME_CONNECTORS) for i, w in enumerate(words)):
         return ""
     return name if len("".join(words)) >= 3 else ""
 
@@ -309,14 +344,7 @@ def absent_english_names(
     question: str, bridge: dict[str, list[str]], known: frozenset[str], foreign_english: dict[str, str]
 ) -> list[str]:
     """The names of an English question that are the English names of foreign names (`build_foreign_names`):
-    "Sri Lanka", "NATO", "Rwandan" (→ Rwanda). A capitalised name with no gloss among the report's words is not
-    enough: "Peacebuilding Commission" has none (CC-CEDICT glosses 委员会 only as "committee"), yet the report
-    speaks of its 建设和平委员会; only a name the dictionary knows as a name the report never uses is absent."""
-    absent = []
-    for run in unknown_names(question, bridge, known):
-        place = _DEMONYM.sub(_place, run)
-        if run.lower() in foreign_english:
-            absent.append(run)
-        elif place.lower() in foreign_english:
-            absent.append(place)
-    return absent
+    "Sri Lanka", "NATO", as the question writes them. A capitalised name with no gloss among the report's words
+    is not enough: "Peacebuilding Commission" has none (CC-CEDICT glosses 委员会 only as "committee"), yet the
+    report speaks of its 建设和平委员会; only a name the dictionary knows as one the report never uses is absent."""
+    return [run for run in unknown_names(question, bridge, known) if run.lower() in foreign_english]

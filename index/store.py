@@ -25,7 +25,7 @@ import numpy as np
 from index.parser import Footnote, Paragraph, Report, Section
 
 log = logging.getLogger(__name__)
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 REBUILD_COMMAND = "python -m index build --force"
 
 

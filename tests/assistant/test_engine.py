@@ -250,6 +250,11 @@ def test_a_model_refusal_after_the_note_is_still_a_refusal(engine) -> None:
             False,
             "The report does not mention Myanmar; the answer below covers the rest of the question.",
         ),
+        (
+            "What did the AU and NATO do in Libya?",
+            False,
+            "The report does not mention NATO; the answer below covers the rest of the question.",
+        ),
     ],
 )
 def test_english_names_the_report_never_uses(engine, question: str, refused: bool, opening: str) -> None:

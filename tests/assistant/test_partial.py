@@ -55,10 +55,12 @@ def test_no_split_where_half_a_question_would_be_a_wrong_answer(question: str, m
         ("What did NATO and the African Union do?", ("NATO",), "What did the African Union do?"),
         ("How do Libya, Myanmar and Sri Lanka compare?", ("Myanmar", "Sri Lanka"), None),  # a comparison
         ("What did NATO do in Libya?", ("NATO",), None),  # a name standing alone
+        ("What did the AU and NATO do?", ("NATO",), "What did the AU do?"),
+        ("What about Libya and Rwandan refugees?", ("Rwanda",), None),  # not inside a word
     ],
 )
 def test_english_lists_split_the_same_way(question: str, missing, reduced) -> None:
-    english = {"Libya", "African", "Union"}
+    english = {"Libya", "African", "Union", "AU"}
     assert split_absent(question, missing, lambda word: word in english, chinese=False) == reduced
 
 
