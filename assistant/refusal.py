@@ -173,9 +173,7 @@ def _topic_covered(retriever: Retriever, topic: str | None, chinese: bool, top: 
 def _unknown_names(retriever: Retriever, question: str, chinese: bool) -> list[str]:
     if chinese:
         return unknown_chinese_names(question, retriever.stored.foreign_names, report_text(retriever))
-    return absent_english_names(
-        question, retriever.stored.bridge, retriever.gloss_words, retriever.stored.foreign_english
-    )
+    return absent_english_names(question, retriever.stored.bridge, retriever.stored.foreign_english)
 
 
 def should_refuse(features: RefusalFeatures, thresholds: RefusalThresholds) -> bool:

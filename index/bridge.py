@@ -306,18 +306,12 @@ def english_coverage(concepts: list[list[str]], text: str) -> float:
 
 
 def gloss_words(bridge: dict[str, list[str]]) -> frozenset[str]:
-    """Every stemmed English word of the bridge's glosses (what `unknown_names` compares names with)."""
+    """Every stemmed English word of the bridge's glosses."""
     return frozenset(word for key in bridge if not key.startswith(ACRONYM_PREFIX) for word in key.split())
 
 
-def unknown_names(question: str, bridge: dict[str, list[str]], known: frozenset[str]) -> list[str]:
-    """Capitalised names in an English question none of whose words occurs in a gloss of the report's words.
-
-    "Sri Lanka" or "NATO" in a question about this report names something the report never mentions;
-    "African Union", "Oxford" and "the Wise" have glosses among its words (「非洲联盟」, 「牛津」, 「智者」).
-    The first word of the question and Roman numerals ("Chapter IX") are not names. `known` is
-    `gloss_words(bridge)`, computed once per index.
-    """
+def _capitalised_runs(question: str) -> list[list[str]]:
+    """Runs of capitalised words, not the question's first word, stopwords or Roman numerals."""
     tokens = list(re.finditer(r"[^\W\d_]+(?:['’][^\W\d_]+)?", question))
     runs: list[list[str]] = []
     previous_end = -1
@@ -331,20 +325,29 @@ def unknown_names(question: str, bridge: dict[str, list[str]], known: frozenset[
         else:
             runs.append([word])
         previous_end = token.end()
-    unknown = []
-    for run in runs:
+    return runs
+
+
+def absent_english_names(question: str, bridge: dict[str, list[str]], foreign_english: dict[str, str]) -> list[str]:
+    """The names of an English question that are the English names of foreign names (`build_foreign_names`):
+    "Sri Lanka", "NATO", "East Timor", as the question writes them; also inside a longer run of capitalised
+    words ("the Myanmar Government"). A capitalised name with no gloss among the report's words is not enough:
+    "Peacebuilding Commission" has none (CC-CEDICT glosses 委员会 only as "committee"), yet
+    the report speaks of its 建设和平委员会; only a name the dictionary knows as one the report never uses is
+    absent. Every such name has a word no gloss of the report's words has, so a name the report uses under
+    the same English words cannot match."""
+    absent = []
+    for run in _capitalised_runs(question):
         if run[0].isupper() and ACRONYM_PREFIX + run[0].lower() in bridge:
             continue
-        if not any(stem in known for stem in english_words(" ".join(run))):
-            unknown.append(" ".join(run))
-    return unknown
-
-
-def absent_english_names(
-    question: str, bridge: dict[str, list[str]], known: frozenset[str], foreign_english: dict[str, str]
-) -> list[str]:
-    """The names of an English question that are the English names of foreign names (`build_foreign_names`):
-    "Sri Lanka", "NATO", as the question writes them. A capitalised name with no gloss among the report's words
-    is not enough: "Peacebuilding Commission" has none (CC-CEDICT glosses 委员会 only as "committee"), yet the
-    report speaks of its 建设和平委员会; only a name the dictionary knows as one the report never uses is absent."""
-    return [run for run in unknown_names(question, bridge, known) if run.lower() in foreign_english]
+        i = 0
+        while i < len(run):  # longest first: "East Timor" ("east" alone is a word of the report), "Myanmar"
+            for j in range(len(run), i, -1):
+                name = " ".join(run[i:j])
+                if name.lower() in foreign_english:
+                    absent.append(name)
+                    i = j
+                    break
+            else:
+                i += 1
+    return absent
