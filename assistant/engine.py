@@ -27,11 +27,11 @@ from assistant.refusal import (
     RefusalFeatures,
     RefusalThresholds,
     holds_all,
+    not_mentioned_zh,
     refusal_features,
     refusal_reason,
     report_text,
     should_refuse,
-    topic_words,
 )
 from assistant.result import AnswerResult, Retrieved, Turn
 from assistant.retrieval import Hit, Retriever, Signals
@@ -158,7 +158,6 @@ class Engine:
             evidence = self._evidence(state)
             note = state["retrieval"].note
             if note:
-                pieces.append(note + "\n")
                 yield note + "\n"
             try:
                 generator = self.backend.stream(evidence)
@@ -170,16 +169,16 @@ class Engine:
                         break
                     pieces.append(piece)
                     yield piece
-                state["draft"] = (
-                    _with_note(returned, note)
+                draft = (
+                    returned
                     if isinstance(returned, Draft)
                     else Draft("".join(pieces), model=getattr(self.backend, "model", ""))
                 )
             except BackendError as error:
                 state["notice"] = str(error)
-                fallback = self._fallback(evidence, error)
-                state["draft"] = _with_note(fallback, note)
-                yield "\n\n" + fallback.text if len(pieces) > bool(note) else fallback.text
+                draft = self._fallback(evidence, error)
+                yield "\n\n" + draft.text if pieces else draft.text
+            state["draft"] = _with_note(draft, note)
         yield self.finish(state)
 
     # -- chain steps ----------------------------------------------------------------------------
@@ -248,7 +247,7 @@ class Engine:
         else:
             retrieval.evidence = rank_sentences(self.retriever, signals, hits[:3])
             if features.topic_covered:
-                words = topic_words(self.retriever, features.topic, signals.chinese)
+                words = features.topic_words
                 retrieval.evidence = naming_first(retrieval.evidence, lambda text: holds_all(text, words))
         return retrieval
 
@@ -380,8 +379,7 @@ def _absent_note(names: tuple[str, ...], chinese: bool, rest: bool) -> str:
         listed = ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
         note = f"The report does not mention {listed}"
         return note + ("; the answer below covers the rest of the question." if rest else ".")
-    note = "全文没有提到" + "、".join(f"“{name}”" for name in names)
-    return note + ("，以下只回答问题的其余部分。" if rest else "。")
+    return not_mentioned_zh(names) + ("，以下只回答问题的其余部分。" if rest else "。")
 
 
 def _with_note(draft: Draft, note: str) -> Draft:

@@ -79,7 +79,7 @@ def remove_names(text: str, names: tuple[str, ...], chinese: bool = True) -> str
     """`text` without the names and the conjunction joining each to its list (for a condensed follow-up)."""
     join = (_CHINESE if chinese else _ENGLISH).join.pattern
     for name in names:
-        escaped = re.escape(name) if chinese else rf"(?<![\w-]){re.escape(name)}(?![\w-])"
+        escaped = _name_pattern(name, chinese)
         text = re.sub(rf"(?:{join}){escaped}|{escaped}(?:{join})?", "", text, count=1)
     return text
 
@@ -87,7 +87,7 @@ def remove_names(text: str, names: tuple[str, ...], chinese: bool = True) -> str
 def _drop(
     text: str, name: str, missing: tuple[str, ...], mentioned: Callable[[str], bool], language: _Language
 ) -> str | None:
-    found = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])" if language is _ENGLISH else re.escape(name), text)
+    found = re.search(_name_pattern(name, language is _CHINESE), text)
     if found is None:  # "Rwanda" is not in "Rwandan refugees"
         return None
     start, end = found.span()
@@ -98,6 +98,11 @@ def _drop(
     if after and _neighbour_mentioned(text[after.end() :], missing, mentioned, language, last=False):
         return text[:start] + text[after.end() :]
     return None
+
+
+def _name_pattern(name: str, chinese: bool) -> str:
+    """The name as a regex; an English one only as whole words ("Rwanda" is not in "Rwandan")."""
+    return re.escape(name) if chinese else rf"(?<![\w-]){re.escape(name)}(?![\w-])"
 
 
 def _join_before(head: str, join: re.Pattern[str]) -> int | None:

@@ -37,6 +37,7 @@ target on questions not seen, and the cut is placed half-way between the two cla
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -89,6 +90,7 @@ class RefusalFeatures:
     chinese: bool
     has_terms: bool
     topic: str = ""  # X of 「报告对X说了什么」 (`assistant.topic`)
+    topic_words: tuple[tuple[str, ...], ...] = ()  # X's words as the report's words (`topic_words`)
     topic_covered: bool = False  # a paragraph names every word of the topic
 
     @property
@@ -133,6 +135,7 @@ def refusal_features(retriever: Retriever, signals: Signals, hits: list[Hit], qu
     best = max((float(signals.sentence[retriever.position[h.paragraph.key]]) for h in top), default=0.0)
     focus_missing = any(word not in report_text(retriever) for word in question_focus(question))
     topic = topic_of(question)
+    words = topic_words(retriever, topic, signals.chinese)  # covered: one of the best paragraphs holds them all
     return RefusalFeatures(
         coverage=coverage,
         char_coverage=_char_coverage(retriever, signals.query_tokens, compact(text)),
@@ -144,7 +147,8 @@ def refusal_features(retriever: Retriever, signals: Signals, hits: list[Hit], qu
         chinese=signals.chinese,
         has_terms=bool(signals.query_tokens),
         topic=topic or "",
-        topic_covered=_topic_covered(retriever, topic, signals.chinese, top),
+        topic_words=tuple(map(tuple, words)),
+        topic_covered=any(holds_all(compact(hit.paragraph.searchable_text), words) for hit in top),
     )
 
 
@@ -159,15 +163,9 @@ def topic_words(retriever: Retriever, topic: str | None, chinese: bool) -> list[
     return english_concepts(topic, retriever.stored.bridge, retriever.vocabulary, keep_unknown=True)
 
 
-def holds_all(text: str, words: list[list[str]]) -> bool:
+def holds_all(text: str, words: Sequence[Sequence[str]]) -> bool:
     """`text` (compacted) contains one of the words of every concept."""
     return bool(words) and all(any(word in text for word in concept) for concept in words)
-
-
-def _topic_covered(retriever: Retriever, topic: str | None, chinese: bool, top: list[Hit]) -> bool:
-    """One of the best paragraphs (those the answer quotes) contains every word of the topic."""
-    words = topic_words(retriever, topic, chinese)
-    return any(holds_all(compact(hit.paragraph.searchable_text), words) for hit in top)
 
 
 def _unknown_names(retriever: Retriever, question: str, chinese: bool) -> list[str]:
@@ -264,6 +262,11 @@ _KIND_NAMES = {
 }
 
 
+def not_mentioned_zh(names: tuple[str, ...]) -> str:
+    """「全文没有提到“北约”、“科索沃”」: said by a refusal and by the note opening a partial answer."""
+    return "全文没有提到" + "、".join(f"“{name}”" for name in names)
+
+
 def refusal_reason(question: str, features: RefusalFeatures, english: bool) -> str:
     """Why, in a few words, when a feature says so: the kind of answer missing, or a name never mentioned."""
     if features.addresses_assistant:
@@ -272,7 +275,7 @@ def refusal_reason(question: str, features: RefusalFeatures, english: bool) -> s
         return "问题针对的是助手自身的指令或角色，而不是报告的内容"
     if features.missing_names:
         if not english:
-            return "全文没有提到" + "、".join(f"“{name}”" for name in features.missing_names)
+            return not_mentioned_zh(features.missing_names)
         return f"no mention of {', '.join(features.missing_names)} was found in it"
     if not features.answer_missing:
         return ""

@@ -225,10 +225,15 @@ def _word_runs(name: str) -> set[str]:
     return {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
 
 
+def _first_gloss(definitions: list[str]) -> str:
+    """An entry's first real gloss, without parentheses, up to its first ";"."""
+    gloss = next((d for d in definitions if not _SKIP_GLOSS.match(d.lower())), "")
+    return _PARENTHESES.sub("", gloss).split(";")[0].strip()
+
+
 def _proper_name(definitions: list[str]) -> str:
     """The capitalised words of an entry's first gloss when it is a name ("Myanmar"), else ""."""
-    gloss = next((d for d in definitions if not _SKIP_GLOSS.match(d.lower())), "")
-    name = _PARENTHESES.sub("", gloss).split(";")[0].strip()
+    name = _first_gloss(definitions)
     if not name[:1].isupper() or _CALENDAR.match(name):
         return ""
     return " ".join(w for w in _WORD.findall(name) if w[0].isupper())
@@ -238,8 +243,7 @@ def _whole_name(definitions: list[str]) -> str:
     """The first gloss when it is a name an English question would use — capitalised words (and "and", "of",
     "the" between them), three letters or more ("Sri Lanka", "NATO", "Bosnia and Herzegovina") — else "": not
     "UN convention against torture", "G8" or "AA"."""
-    gloss = next((d for d in definitions if not _SKIP_GLOSS.match(d.lower())), "")
-    name = _PARENTHESES.sub("", gloss).split(";")[0].strip()
+    name = _first_gloss(definitions)
     words = name.split()
     if not words or _CALENDAR.match(name) or not all(_WORD.fullmatch(w) for w in words):
         return ""
