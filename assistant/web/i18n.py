@@ -104,3 +104,31 @@ def text(language: str, key: str, **values: object) -> str:
     """The label `key` in `language` (falling back to Chinese), with `{placeholders}` filled in."""
     labels = LABELS.get(language, LABELS["zh"])
     return labels[key].format(**values) if values else labels[key]
+
+
+def preferred_language(accept_language: str | None) -> str:
+    """The interface language a browser asks for: of the `Accept-Language` ranges naming Chinese or English,
+    the one with the highest weight (the first on a tie); Chinese when it names neither.
+
+    >>> preferred_language("en-GB,en;q=0.9,zh-CN;q=0.8")
+    'en'
+    >>> preferred_language("fr-FR,fr;q=0.9")
+    'zh'
+    """
+    best, best_weight = "zh", 0.0
+    for part in (accept_language or "").split(","):
+        tag, _, parameters = part.strip().partition(";")
+        language = tag.strip().lower().split("-")[0]
+        if language not in LANGUAGES:
+            continue
+        weight = 1.0
+        for parameter in parameters.split(";"):
+            name, _, value = parameter.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if weight > best_weight:
+            best, best_weight = language, weight
+    return best

@@ -12,7 +12,7 @@ from assistant.feedback import FeedbackStore
 from assistant.web import handlers, render
 from assistant.web.assets import CITE_BRIDGE_ID, CSS, JS, REPORT_TAB_ID, offline_theme
 from assistant.web.handlers import ChatView, FeedbackView, Session, WebContext
-from assistant.web.i18n import EXAMPLE_QUESTIONS, LANGUAGE_CHOICES, text
+from assistant.web.i18n import EXAMPLE_QUESTIONS, LANGUAGE_CHOICES, preferred_language, text
 
 ANSWER_CONCURRENCY = 16
 CACHE_CLEANUP = (3600, 86400)  # every hour, delete cached export copies older than a day
@@ -156,6 +156,12 @@ def build_ui(engine: Engine, feedback: FeedbackStore) -> AssistantBlocks:
                 comment_send,
             ],
         )
+
+        def browser_language(request: gr.Request) -> str:
+            """The browser's language picks the interface's on load (the radio's change then relabels)."""
+            return preferred_language(request.headers.get("accept-language"))
+
+        page.load(browser_language, None, [language], show_progress="hidden")
     return page
 
 

@@ -103,3 +103,22 @@ def test_bad_input_gets_an_inline_message_and_english_labels(page: Any) -> None:
     ask(page, "x" * 2100)
     page.locator("#input-note").get_by_text("the limit is").wait_for(timeout=TIMEOUT_MS)
     assert page.locator('#chat [data-testid="bot"]').count() == 0
+
+
+def test_an_english_browser_gets_english_labels_without_asking(
+    browser: Any, served: tuple[str, FeedbackStore], contacted_hosts: set[str]
+) -> None:
+    browser_context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="en-US")
+    try:
+        tab = browser_context.new_page()
+        tab.on("request", lambda request: contacted_hosts.add(request.url.split("/")[2]))
+        tab.goto(served[0])
+        tab.locator("#send").get_by_text("Send").wait_for(timeout=TIMEOUT_MS)
+        assert tab.locator("#language input[value='en']").is_checked()
+        ask(tab, "What can regional organizations do for early warning?")
+        answer = wait_for_answers(tab, 1)
+        assert answer.locator(".sources").inner_text().startswith("Sources:")
+        assert "The report is in Chinese" in answer.inner_text()
+    finally:
+        browser_context.close()
+    assert contacted_hosts == {served[0].split("/")[2]}

@@ -224,3 +224,15 @@ def test_answers_cannot_inject_html(context: WebContext) -> None:
 
 def test_every_label_exists_in_both_languages() -> None:
     assert LABELS["zh"].keys() == LABELS["en"].keys()
+
+
+def test_the_browser_language_picks_the_interface_language() -> None:
+    from assistant.web.i18n import preferred_language
+
+    assert preferred_language("en-US,en;q=0.9") == "en"
+    assert preferred_language("zh-CN,zh;q=0.9,en;q=0.8") == "zh"
+    assert preferred_language("fr-FR,fr;q=0.9,en;q=0.5") == "en"
+    assert preferred_language("zh-TW;q=0.3, EN-us;q=0.7") == "en"
+    assert preferred_language("de-DE") == "zh"
+    assert preferred_language("en;q=0, zh;q=abc") == "zh"
+    assert preferred_language(None) == "zh"
