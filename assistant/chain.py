@@ -1,9 +1,8 @@
 """The engine's steps as one LangChain (LCEL) runnable: condense → retrieve → answer → validate.
 
 Each step adds its result to the state in the calling thread. `RunnablePassthrough.assign` would run every step
-in a new thread pool, and the e5 encoder (OpenMP) is slower in a thread it has not run in before: measured on the
-gold questions, 15 ms a query on the main thread against 25–28 ms, which made retrieval p50 about 34 ms instead
-of 24 ms.
+in a new thread pool, and the e5 encoder (OpenMP) was slower there: measured on the gold questions, 15 ms a query
+on the main thread against 28 ms in a new thread each time, which made retrieval p50 about 34 ms instead of 24 ms.
 """
 
 from __future__ import annotations
