@@ -104,7 +104,8 @@ def _instances(kind: AnswerType, text: str) -> set[str]:
         return {re.sub(r"\s", "", m) for m in _IDENTIFIER.findall(text)}
     if kind is AnswerType.DAY:
         return {f"{month}月{day}日" if month else f"{day}日" for month, day in _DAY.findall(text)}
-    if kind is AnswerType.DATE:
+    if kind is AnswerType.DATE:  # 「第1970(2011)号决议」 is a document number, not the years 1970 and 2011
+        text = _IDENTIFIER.sub(" ", text)
         return set(_YEAR.findall(text)) | set(_MONTH.findall(text)) | {d for _, d in _DAY.findall(text)}
     if kind is AnswerType.QUANTITY:
         stripped = _IDENTIFIER.sub(" ", _YEAR.sub(" ", text))

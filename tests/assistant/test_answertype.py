@@ -39,6 +39,12 @@ def test_a_day_must_fall_in_the_month_asked() -> None:
     assert missing_types("2010年的对话是8月几号？", evidence) == set()
 
 
+def test_a_resolution_number_is_not_a_date() -> None:
+    evidence = "仅在阿拉伯利比亚民众国问题上(第1970(2011)和第1973(2011)号决议)，安全理事会援引了保护责任。"
+    assert missing_types("成员资格是什么时候恢复的？", evidence) == {T.DATE}
+    assert missing_types("成员资格是什么时候恢复的？", "2011 年 2 月，阿拉伯国家联盟取消了该国的成员资格。") == set()
+
+
 def test_counts_need_the_asked_classifier_and_years_are_not_counts() -> None:
     assert missing_types("智者小组由几名成员组成？", "非洲联盟在不漠视和不干预两种立场之间选择了前者。") == {T.QUANTITY}
     assert missing_types("智者小组由几名成员组成？", "智者小组由五名成员组成。") == set()
