@@ -1,7 +1,8 @@
 """What kind of answer a question expects, and whether a piece of evidence can hold one.
 
 A classic check of question answering: 「……有多少兵力？」 wants a quantity, 「……定在7月几号？」 a day,
-「……叫什么名字？」 a person, 「……总部设在哪个城市？」 a place, 「……决议编号是多少？」 a document number.
+「……叫什么名字？」 a person, 「……总部设在哪个城市？」 a place, 「……决议编号是多少？」 a document number,
+「《宪章》第几条？」 an ordinal (「第二条」).
 When the sentences that best match the question contain nothing of that kind — no number other than
 those the question already holds, no date, no personal or place name the question does not already
 name — the report is unlikely to answer it, however similar the sentences are. Refusal uses this as
@@ -26,6 +27,7 @@ class AnswerType(Enum):
     DAY = "day"
     DATE = "date"
     QUANTITY = "quantity"
+    ORDINAL = "ordinal"
     PERSON = "person"
     PLACE = "place"
 
@@ -39,6 +41,8 @@ _ASKS = {
     AnswerType.QUANTITY: re.compile(
         r"多少|几[个名项次年人位天岁支国家票]|几\S{0,2}[？?]|how (many|much)|what (number|percentage)", re.IGNORECASE
     ),
+    # 「宪章第几条」; not 「第几段」「第几节」, whose answer is the citation itself
+    AnswerType.ORDINAL: re.compile(r"第几(?![段节部分])|which (?:article|chapter)", re.IGNORECASE),
     AnswerType.PERSON: re.compile(
         r"叫什么|名字|姓名|哪位|何人|(?:是|为)谁(?![的手])"
         r"|\bwho (?:is|was|were)\b|whose name|\bwhat(?: is|'s) (?:the |his |her )?name\b",
@@ -53,12 +57,21 @@ _ASKS = {
 }
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?=\s*年|\D|$)")
 _IDENTIFIER = re.compile(r"[A-Z]+(?:/[A-Z0-9.]+)+|\d+/\d+|(?<!\d)\d{3,4}\s*\(\s*\d{4}\s*\)|第\s*\d{3,4}\s*号")
+_ORDINAL = re.compile(r"第\s*(\d+|[一二三四五六七八九十百]+)(?!\d)")
 _DAY = re.compile(r"(?:(\d+|[一二三四五六七八九十]+)月)?(\d+|[一二三四五六七八九十]+)[日号]")
 _ASKED_MONTH = re.compile(r"(\d+|[一二三四五六七八九十]+)月(?:几|哪)")
 _MONTH = re.compile(r"\d+\s*月|[一二三四五六七八九十]+月")
 _COUNT = re.compile(
     r"(?<![\d/第])(\d+(?:\.\d+)?|[二三四五六七八九十百千万两][一二三四五六七八九十百千万两]*)(?![\d/])"
     r"(?:多|余)?([个名项次人位支种类票]?)"
+)
+# 「10年前」「三个月」 measure time; they answer 「多少个成员」 only when the question asks how long.
+_DURATION = re.compile(
+    r"(?<![\d/第])(?:\d+(?:\.\d+)?|[一二三四五六七八九十百两]+)\s*(?:多|余)?\s*(?:个月|年|月|周|星期|天|日|小时)"
+)
+_ASKS_DURATION = re.compile(
+    r"几年|多少年|几个月|多少个?月|几周|多少周|几天|多少天|多久|多长时间|how long|how many (?:years|months|weeks|days)",
+    re.IGNORECASE,
 )
 # Classifiers that count the same things: 「几名成员」 is answered by 「五名」 or 「五位」, not by 「两种」.
 _CLASSIFIER_FAMILY = {"名": "名位人", "位": "名位人", "人": "名位人", "个": "个", "项": "项", "次": "次", "票": "票"}
@@ -73,7 +86,7 @@ def expected_types(question: str) -> set[AnswerType]:
     """The kinds of answer the question asks for; a day or a document number is not also a quantity."""
     # 「编号是多少」 asks for a document number and 「几号」 for a day: neither is also a count.
     rest = re.sub(r"(编号|文号)\S{0,2}多少", " ", question)
-    for kind in (AnswerType.IDENTIFIER, AnswerType.DAY):
+    for kind in (AnswerType.IDENTIFIER, AnswerType.DAY, AnswerType.ORDINAL):  # 「第几条」 is not a count either
         rest = _ASKS[kind].sub(" ", rest)
     kinds = {kind for kind, pattern in _ASKS.items() if pattern.search(question)}
     if not _ASKS[AnswerType.QUANTITY].search(rest):
@@ -89,6 +102,8 @@ def missing_types(question: str, evidence: str) -> set[AnswerType]:
 
 
 def _new_instances(kind: AnswerType, question: str, evidence: str) -> set[str]:
+    if kind is AnswerType.QUANTITY and not _ASKS_DURATION.search(question):
+        evidence = _DURATION.sub(" ", compact(evidence))
     question, evidence = compact(question), compact(evidence)
     found = _instances(kind, evidence) - _instances(kind, question)
     if kind is AnswerType.DAY and (month := _ASKED_MONTH.search(question)):
@@ -102,6 +117,8 @@ def _new_instances(kind: AnswerType, question: str, evidence: str) -> set[str]:
 def _instances(kind: AnswerType, text: str) -> set[str]:
     if kind is AnswerType.IDENTIFIER:
         return {re.sub(r"\s", "", m) for m in _IDENTIFIER.findall(text)}
+    if kind is AnswerType.ORDINAL:
+        return set(_ORDINAL.findall(text))
     if kind is AnswerType.DAY:
         return {f"{month}月{day}日" if month else f"{day}日" for month, day in _DAY.findall(text)}
     if kind is AnswerType.DATE:  # 「第1970(2011)号决议」 is a document number, not the years 1970 and 2011

@@ -188,18 +188,32 @@ def should_refuse(features: RefusalFeatures, thresholds: RefusalThresholds) -> b
 
 def _answer_missing(retriever: Retriever, signals: Signals, top: list[Hit], question: str, focus_missing: bool) -> bool:
     """No answer of the expected kind in the best sentences — or a quantity of something the report never
-    names (`focus_missing`: 「预算总额是多少」: 「总额」 occurs nowhere, so no number in it can be that amount)."""
-    if missing_types(question, _evidence(retriever, signals, top)):
+    names (`focus_missing`: 「预算总额是多少」: 「总额」 occurs nowhere, so no number in it can be that amount),
+    or no number in the best sentences that name what is counted ("how many refugees": 「大量难民」 has none,
+    and 「两名特别顾问」 in another sentence counts advisers)."""
+    sentences = _evidence(retriever, signals, top)
+    if missing_types(question, "\n".join(sentences)):
         return True
     if AnswerType.QUANTITY not in expected_types(question):
         return False
-    if not signals.chinese:  # "how many refugees": is there any word of the report for "refugees"?
-        counted = _COUNTED_EN.findall(question)
-        return any(not english_concepts(word, retriever.stored.bridge, retriever.vocabulary) for word in counted)
-    return focus_missing
+    if signals.chinese:
+        counted = [[word] for word in question_focus(question)]
+    else:
+        words = _COUNTED_EN.findall(question)
+        counted = [
+            concept
+            for word in words
+            for concept in english_concepts(word, retriever.stored.bridge, retriever.vocabulary)
+        ]
+        if any(not english_concepts(word, retriever.stored.bridge, retriever.vocabulary) for word in words):
+            return True  # "how many refugees": is there any word of the report for "refugees"?
+    naming = [sentence for sentence in sentences if any(holds_all(compact(sentence), [concept]) for concept in counted)]
+    if naming and all(AnswerType.QUANTITY in missing_types(question, sentence) for sentence in naming):
+        return True
+    return signals.chinese and focus_missing
 
 
-def _evidence(retriever: Retriever, signals: Signals, top: list[Hit]) -> str:
+def _evidence(retriever: Retriever, signals: Signals, top: list[Hit]) -> list[str]:
     """The best-matching sentence of each top paragraph, where an answer to the question would be."""
     sentences = []
     for hit in top:
@@ -207,7 +221,7 @@ def _evidence(retriever: Retriever, signals: Signals, top: list[Hit]) -> str:
         if row >= 0:
             start, end = retriever.stored.sentence_spans[row]
             sentences.append(hit.paragraph.searchable_text[start:end])
-    return "\n".join(sentences)
+    return sentences
 
 
 def question_focus(question: str) -> list[str]:
@@ -254,6 +268,7 @@ def _character_table(retriever: Retriever) -> dict[str, float]:
 
 _KIND_NAMES = {
     AnswerType.QUANTITY: ("数字", "figure"),
+    AnswerType.ORDINAL: ("序号", "number"),
     AnswerType.DAY: ("具体日期", "date"),
     AnswerType.DATE: ("时间", "date"),
     AnswerType.PERSON: ("人名", "name"),

@@ -53,6 +53,22 @@ def test_counts_need_the_asked_classifier_and_years_are_not_counts() -> None:
     assert missing_types("网络有多少个国家？", "根据第七章通过的决议。") == {T.QUANTITY}  # 「第七」 is an ordinal
 
 
+def test_a_span_of_time_is_not_a_count_unless_the_question_asks_how_long() -> None:
+    evidence = "部署维和人员以打击武装团体(比如10年前在塞拉利昂的革命联合阵线)。"
+    assert missing_types("部署了多少维和人员？", evidence) == {T.QUANTITY}
+    assert missing_types("How many peacekeepers were deployed?", evidence) == {T.QUANTITY}
+    assert missing_types("那是多少年前的事？", evidence) == set()
+    assert missing_types("部署了多少人？", "三个月内部署了两千人。") == set()
+
+
+def test_which_article_wants_an_ordinal_and_which_paragraph_does_not() -> None:
+    question = "所涉条款是《宪章》第几条？"
+    assert expected_types(question) == {T.ORDINAL}
+    assert missing_types(question, "起草委员会提及第二条第七项的国内管辖权条款。") == set()
+    assert missing_types(question, "在 2010 年 8 月 9 日举行的对话期间。") == {T.ORDINAL}
+    assert expected_types("第几段讲了预警？") == set()  # the citation is the answer
+
+
 def test_names_and_places_come_from_the_tagger_or_transliteration() -> None:
     assert missing_types("特别顾问叫什么名字？", "我的保护责任特别顾问一直在努力。") == {T.PERSON}
     assert missing_types("逮捕的是谁？", "2011年5月逮捕前波斯尼亚塞族拉特科·姆拉迪奇将军。") == set()

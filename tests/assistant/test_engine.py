@@ -90,6 +90,22 @@ def test_refusal_when_the_report_does_not_cover_it(engine, question: str) -> Non
     assert len(result.retrieved) >= 3  # the nearest paragraphs are still shown
 
 
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        # no number next to 「维和人员」 or 「国内流离失所者」; 「两名」 counts advisers, 「10年前」 is a span of time
+        ("How many peacekeepers did regional organizations deploy?", True),
+        ("How many internally displaced persons are there in Africa?", True),
+        ("秘书长有几名特别顾问？", False),  # 「我的两名特别顾问」
+        ("联合国帮助调解了多少个危机局势？", False),  # 「三十多个危机局势」
+    ],
+)
+def test_a_count_must_be_in_a_sentence_naming_what_is_counted(engine, question: str, refused: bool) -> None:
+    result = engine.ask(question)
+    assert result.refused is refused
+    assert bool(result.citations) is not refused
+
+
 def test_a_name_the_report_never_mentions_is_said_in_the_refusal(engine) -> None:
     result = engine.ask("北约在科索沃的行动是否符合保护责任？")
     assert result.refused and result.citations == []
