@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from index.normalize import compact
+from index.normalize import compact, has_cjk
 from index.tokenize import segment
 
 
@@ -36,7 +36,7 @@ _CHINESE = _Language(
     re.compile(
         r"关系|比较|相比|对比|区别|异同|不同|差异|相同|相似|一样|哪个更|谁更|之间|相互|互动|关联|合作|冲突|联系"
     ),
-    lambda side: [compact(w) for w in segment(side) if re.search(r"[\u4e00-\u9fff]", w)],
+    lambda side: [compact(w) for w in segment(side) if has_cjk(w)],
     lambda word: len(word) >= 2,
 )
 _ENGLISH = _Language(

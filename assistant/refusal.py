@@ -49,7 +49,7 @@ from assistant.retrieval import Hit, Retriever, Signals
 from assistant.topic import topic_of
 from assistant.tuned import load_tuned
 from index.bridge import absent_english_names, english_concepts, english_coverage, unknown_chinese_names
-from index.normalize import compact
+from index.normalize import compact, is_cjk_char
 from index.parser import corpus_text
 from index.tokenize import segment, stopwords
 
@@ -159,7 +159,7 @@ def topic_words(retriever: Retriever, topic: str | None, chinese: bool) -> list[
         return []
     if chinese:
         stop = stopwords()
-        return [[compact(w)] for w in segment(topic) if w not in stop and re.search(r"[\w\u4e00-\u9fff]", w)]
+        return [[compact(w)] for w in segment(topic) if w not in stop and re.search(r"\w", w)]
     return english_concepts(topic, retriever.stored.bridge, retriever.vocabulary, keep_unknown=True)
 
 
@@ -226,7 +226,7 @@ def _evidence(retriever: Retriever, signals: Signals, top: list[Hit]) -> list[st
 
 def question_focus(question: str) -> list[str]:
     """The content word next to each question word: 「多少兵力」→兵力, 「预算是多少」→预算."""
-    words = [w for w in segment(question) if re.search(r"[\w\u4e00-\u9fff]", w)]
+    words = [w for w in segment(question) if re.search(r"\w", w)]
     stop = stopwords()
     focus = []
     for i, word in enumerate(words):
@@ -239,7 +239,7 @@ def question_focus(question: str) -> list[str]:
 
 
 def _char_coverage(retriever: Retriever, tokens: list[str], top_text: str) -> float:
-    characters = {c for c in compact("".join(tokens)) if "\u4e00" <= c <= "\u9fff"}
+    characters = {c for c in compact("".join(tokens)) if is_cjk_char(c)}
     weights = {c: _character_idf(retriever, c) for c in characters}
     total = sum(weights.values())
     return sum(w for c, w in weights.items() if c in top_text) / total if total else 0.0

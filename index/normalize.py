@@ -44,6 +44,10 @@ def is_cjk_char(char: str) -> bool:
     return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
 
+def has_cjk(text: str) -> bool:
+    return any(is_cjk_char(c) for c in text)
+
+
 def cjk_share(text: str) -> float:
     """Share of letters in `text` that are Chinese characters (0 for an English question)."""
     letters = [c for c in text if c.isalpha()]
