@@ -21,7 +21,8 @@ EVAL_DIR = Path(__file__).resolve().parent
 DEFAULT_GOLD = EVAL_DIR / "gold.jsonl"
 HELDOUT_GOLD = EVAL_DIR / "heldout.jsonl"
 FRESH_GOLD = EVAL_DIR / "fresh.jsonl"
-SPLITS: dict[str, Path] = {"dev": DEFAULT_GOLD, "heldout": HELDOUT_GOLD, "fresh": FRESH_GOLD}
+FRESH2_GOLD = EVAL_DIR / "fresh2.jsonl"
+SPLITS: dict[str, Path] = {"dev": DEFAULT_GOLD, "heldout": HELDOUT_GOLD, "fresh": FRESH_GOLD, "fresh2": FRESH2_GOLD}
 REQUIRED_FIELDS: dict[str, type] = {
     "id": str,
     "question": str,
