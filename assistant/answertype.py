@@ -37,7 +37,12 @@ _ASKS = {
         r"哪一?号|编号|文号|(document|resolution) (symbol|number)|\bsymbol\b", re.IGNORECASE
     ),
     AnswerType.DAY: re.compile(r"几号|几日|哪一?天|哪一日|具体日期|what date|which day|on what day", re.IGNORECASE),
-    AnswerType.DATE: re.compile(r"什么时候|何时|哪一?年|哪个月|几月|\bwhen\b|what year|which year", re.IGNORECASE),
+    AnswerType.DATE: re.compile(
+        # "When did…", not the conjunction of "…when discussing the deployment"
+        r"什么时候|何时|哪一?年|哪个月|几月|^\W*when\b|\bwhen (?:is|was|are|were|do|does|did|has|have|had|will|would)\b"
+        r"|what year|which year",
+        re.IGNORECASE,
+    ),
     AnswerType.QUANTITY: re.compile(
         r"多少|几[个名项次年人位天岁支国家票]|几\S{0,2}[？?]|how (many|much)|what (number|percentage)", re.IGNORECASE
     ),
@@ -49,7 +54,8 @@ _ASKS = {
         re.IGNORECASE,
     ),
     AnswerType.PLACE: re.compile(
-        r"哪个城市|哪座城市|哪个国家|哪国|哪里|哪儿|在哪(?![一些个天年所])|何地|何处|which (city|country|town)"
+        r"哪个城市|哪座城市|哪个国家|哪国|哪里|哪儿|在哪(?![一二两三四五六七八九十几些个天年所种类项方])|何地|何处"
+        r"|which (city|country|town)"  # 「在哪两种立场之间」 is "between which two positions", not "where"
         # "Where did…", not the relative "…places where incitement is rampant"
         r"|^\W*where\b|\bwhere (?:is|was|are|were|do|does|did|has|have|had|will|would|can|could)\b",
         re.IGNORECASE,

@@ -27,6 +27,9 @@ T = AnswerType
         ("Where was the convention adopted?", {T.PLACE}),
         ("What media reach places where incitement is rampant?", set()),  # a relative "where"
         ("秘书长在哪所大学作了讲座？", set()),  # an institution, not a place
+        ("非洲联盟在哪两种立场之间作出了选择？", set()),  # 「在哪两种」 is "which two", not "where"
+        ("When was the dialogue held?", {T.DATE}),
+        ("Which groups does the report cite when discussing deployment?", set()),  # the conjunction "when"
     ],
 )
 def test_expected_types(question: str, kinds: set[AnswerType]) -> None:
