@@ -38,16 +38,16 @@ _ASKS = {
     ),
     AnswerType.DAY: re.compile(r"几号|几日|哪一?天|哪一日|具体日期|what date|which day|on what day", re.IGNORECASE),
     AnswerType.DATE: re.compile(
-        # "When did…", not the conjunction of "…when discussing the deployment"
-        r"什么时候|何时|哪一?年|哪个月|几月|^\W*when\b|\bwhen (?:is|was|are|were|do|does|did|has|have|had|will|would)\b"
-        r"|what year|which year",
+        # "When did…", not the conjunction of "When discussing…" or "…when the Council is blocked"
+        r"什么时候|何时|哪一?年|哪个月|几月|\bwhen (?:is|was|are|were|do|does|did|has|have|had|will|would|should|"
+        r"can|could|must|shall|might)\b|since when|what year|which year",
         re.IGNORECASE,
     ),
     AnswerType.QUANTITY: re.compile(
         r"多少|几[个名项次年人位天岁支国家票]|几\S{0,2}[？?]|how (many|much)|what (number|percentage)", re.IGNORECASE
     ),
     # 「宪章第几条」; not 「第几段」「第几节」, whose answer is the citation itself
-    AnswerType.ORDINAL: re.compile(r"第几(?![段节部分])|which (?:article|chapter)", re.IGNORECASE),
+    AnswerType.ORDINAL: re.compile(r"第几(?![段节部分])|which (?:article|chapter)\b", re.IGNORECASE),
     AnswerType.PERSON: re.compile(
         r"叫什么|名字|姓名|哪位|何人|(?:是|为)谁(?![的手])"
         r"|\bwho (?:is|was|were)\b|whose name|\bwhat(?: is|'s) (?:the |his |her )?name\b",
@@ -63,7 +63,10 @@ _ASKS = {
 }
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?=\s*年|\D|$)")
 _IDENTIFIER = re.compile(r"[A-Z]+(?:/[A-Z0-9.]+)+|\d+/\d+|(?<!\d)\d{3,4}\s*\(\s*\d{4}\s*\)|第\s*\d{3,4}\s*号")
-_ORDINAL = re.compile(r"第\s*(\d+|[一二三四五六七八九十百]+)(?!\d)")
+_RESOLUTION_NUMBER = re.compile(r"(?<!\d)\d{3,4}(?=\s*\(\s*\d{4}\s*\))")
+_ORDINAL = re.compile(r"第\s*(\d+|[一二三四五六七八九十百]+)(?!\d)\s*(\w?)")
+_ASKED_COUNTER = re.compile(r"第几\s*(\w)|which (article|chapter)\b", re.IGNORECASE)
+_ENGLISH_COUNTER = {"article": "条", "chapter": "章"}
 _DAY = re.compile(r"(?:(\d+|[一二三四五六七八九十]+)月)?(\d+|[一二三四五六七八九十]+)[日号]")
 _ASKED_MONTH = re.compile(r"(\d+|[一二三四五六七八九十]+)月(?:几|哪)")
 _MONTH = re.compile(r"\d+\s*月|[一二三四五六七八九十]+月")
@@ -71,12 +74,14 @@ _COUNT = re.compile(
     r"(?<![\d/第])(\d+(?:\.\d+)?|[二三四五六七八九十百千万两][一二三四五六七八九十百千万两]*)(?![\d/])"
     r"(?:多|余)?([个名项次人位支种类票]?)"
 )
-# 「10年前」「三个月」 measure time; they answer 「多少个成员」 only when the question asks how long.
+# 「10年前」「两个多月」 measure time; they answer 「多少个成员」 only when the question asks how long.
+_TIME_UNIT = r"(?:年|月|周|星期|天|日|小时)"
 _DURATION = re.compile(
-    r"(?<![\d/第])(?:\d+(?:\.\d+)?|[一二三四五六七八九十百两]+)\s*(?:多|余)?\s*(?:个月|年|月|周|星期|天|日|小时)"
+    r"(?<![\d/第])(?:\d+(?:\.\d+)?|[一二三四五六七八九十百两]+)\s*个?\s*(?:多|余)?\s*个?" + _TIME_UNIT
 )
 _ASKS_DURATION = re.compile(
-    r"几年|多少年|几个月|多少个?月|几周|多少周|几天|多少天|多久|多长时间|how long|how many (?:years|months|weeks|days)",
+    r"(?:几|多少)(?:十|百)?\s*个?\s*" + _TIME_UNIT + r"|多久|多长时间|how long"
+    r"|how many (?:years|months|weeks|days|hours|decades)",
     re.IGNORECASE,
 )
 # Classifiers that count the same things: 「几名成员」 is answered by 「五名」 or 「五位」, not by 「两种」.
@@ -92,7 +97,8 @@ def expected_types(question: str) -> set[AnswerType]:
     """The kinds of answer the question asks for; a day or a document number is not also a quantity."""
     # 「编号是多少」 asks for a document number and 「几号」 for a day: neither is also a count.
     rest = re.sub(r"(编号|文号)\S{0,2}多少", " ", question)
-    for kind in (AnswerType.IDENTIFIER, AnswerType.DAY, AnswerType.ORDINAL):  # 「第几条」 is not a count either
+    # 「第几条」 and 「几月」 are not counts either
+    for kind in (AnswerType.IDENTIFIER, AnswerType.DAY, AnswerType.ORDINAL, AnswerType.DATE):
         rest = _ASKS[kind].sub(" ", rest)
     kinds = {kind for kind, pattern in _ASKS.items() if pattern.search(question)}
     if not _ASKS[AnswerType.QUANTITY].search(rest):
@@ -108,12 +114,16 @@ def missing_types(question: str, evidence: str) -> set[AnswerType]:
 
 
 def _new_instances(kind: AnswerType, question: str, evidence: str) -> set[str]:
+    asked = _ASKED_COUNTER.search(question) if kind is AnswerType.ORDINAL else None
     if kind is AnswerType.QUANTITY and not _ASKS_DURATION.search(question):
         evidence = _DURATION.sub(" ", compact(evidence))
     question, evidence = compact(question), compact(evidence)
     found = _instances(kind, evidence) - _instances(kind, question)
     if kind is AnswerType.DAY and (month := _ASKED_MONTH.search(question)):
         found = {day for day in found if day.startswith(month.group(1) + "月")}  # 「7月几号」 wants a day of July
+    if asked:  # 「第几条」 wants 「第二条」, not 「第七章」
+        counter = asked.group(1) or _ENGLISH_COUNTER[asked.group(2).lower()]
+        found = {ordinal for ordinal in found if ordinal.endswith(counter)}
     if kind is AnswerType.QUANTITY and (classifier := _ASKED_CLASSIFIER.search(question)):
         family = _CLASSIFIER_FAMILY[classifier.group(1)]
         found = {count for count in found if count[-1:] in family}
@@ -123,12 +133,12 @@ def _new_instances(kind: AnswerType, question: str, evidence: str) -> set[str]:
 def _instances(kind: AnswerType, text: str) -> set[str]:
     if kind is AnswerType.IDENTIFIER:
         return {re.sub(r"\s", "", m) for m in _IDENTIFIER.findall(text)}
-    if kind is AnswerType.ORDINAL:
-        return set(_ORDINAL.findall(text))
+    if kind is AnswerType.ORDINAL:  # 「第1973(2011)号」 is a document number
+        return {number + counter for number, counter in _ORDINAL.findall(_IDENTIFIER.sub(" ", text))}
     if kind is AnswerType.DAY:
         return {f"{month}月{day}日" if month else f"{day}日" for month, day in _DAY.findall(text)}
-    if kind is AnswerType.DATE:  # 「第1970(2011)号决议」 is a document number, not the years 1970 and 2011
-        text = _IDENTIFIER.sub(" ", text)
+    if kind is AnswerType.DATE:  # 「第1970(2011)号决议」: 1970 is a number, (2011) the resolution's year
+        text = _IDENTIFIER.sub(" ", _RESOLUTION_NUMBER.sub(" ", text))
         return set(_YEAR.findall(text)) | set(_MONTH.findall(text)) | {d for _, d in _DAY.findall(text)}
     if kind is AnswerType.QUANTITY:
         stripped = _IDENTIFIER.sub(" ", _YEAR.sub(" ", text))

@@ -197,7 +197,7 @@ def _answer_missing(retriever: Retriever, signals: Signals, top: list[Hit], ques
     if AnswerType.QUANTITY not in expected_types(question):
         return False
     if signals.chinese:
-        counted = [[word] for word in question_focus(question)]
+        counted = [[word] for word in question_focus(question) if len(word) >= 2]  # not 「人」 of 「多少人」
     else:
         words = _COUNTED_EN.findall(question)
         counted = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 LANGUAGES = ("zh", "en")
 LANGUAGE_CHOICES = [("中文", "zh"), ("English", "en")]
 
@@ -118,17 +120,17 @@ def preferred_language(accept_language: str | None) -> str:
     best, best_weight = "zh", 0.0
     for part in (accept_language or "").split(","):
         tag, _, parameters = part.strip().partition(";")
-        language = tag.strip().lower().split("-")[0]
+        language = re.split(r"[-_]", tag.strip().lower())[0]
         if language not in LANGUAGES:
             continue
         weight = 1.0
         for parameter in parameters.split(";"):
             name, _, value = parameter.strip().partition("=")
-            if name.strip() == "q":
+            if name.strip().lower() == "q":
                 try:
                     weight = float(value)
                 except ValueError:
                     weight = 0.0
-        if weight > best_weight:
+        if 0.0 < weight <= 1.0 and weight > best_weight:
             best, best_weight = language, weight
     return best

@@ -155,13 +155,17 @@ def build_ui(engine: Engine, feedback: FeedbackStore) -> AssistantBlocks:
                 comment,
                 comment_send,
             ],
+            show_progress="hidden",
         )
 
-        def browser_language(request: gr.Request) -> str:
-            """The browser's language picks the interface's on load (the radio's change then relabels)."""
+        def browser_language(chosen: str, state: Session, request: gr.Request) -> Any:
+            """The browser's language picks the interface's on load (the radio's change then relabels), unless
+            the reader has already switched it or asked something."""
+            if chosen != "zh" or state.exchanges:
+                return gr.skip()
             return preferred_language(request.headers.get("accept-language"))
 
-        page.load(browser_language, None, [language], show_progress="hidden")
+        page.load(browser_language, [language, session], [language], show_progress="hidden")
     return page
 
 
@@ -175,7 +179,7 @@ def _chat_outputs(view: ChatView, language: str | None = None) -> tuple[Any, ...
         chatbot = gr.Chatbot(
             value=view.messages, label=text(language, "chat"), placeholder=text(language, "chat_placeholder")
         )
-        question = gr.Textbox(value=view.question, placeholder=text(language, "question_placeholder"))
+        question = gr.Textbox(placeholder=text(language, "question_placeholder"))  # keeps what is typed
         export = gr.DownloadButton(text(language, "export"), value=view.export, interactive=view.export is not None)
     return view.session, chatbot, question, view.note, view.source, export
 

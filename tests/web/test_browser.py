@@ -97,8 +97,10 @@ def test_bad_input_gets_an_inline_message_and_english_labels(page: Any) -> None:
     page.locator("#input-note").get_by_text("请输入问题。").wait_for(timeout=TIMEOUT_MS)
     assert page.locator(".toast-body").count() == 0, "no error toast"
 
+    page.locator("#question textarea").fill("还没发送的问题")
     page.locator("#language").get_by_text("English").click()
     page.locator("#send").get_by_text("Send").wait_for(timeout=TIMEOUT_MS)
+    assert page.locator("#question textarea").input_value() == "还没发送的问题", "relabelling keeps what is typed"
     assert page.locator("#new-conversation").inner_text().strip() == "New conversation"
     ask(page, "x" * 2100)
     page.locator("#input-note").get_by_text("the limit is").wait_for(timeout=TIMEOUT_MS)

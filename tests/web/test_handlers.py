@@ -235,4 +235,7 @@ def test_the_browser_language_picks_the_interface_language() -> None:
     assert preferred_language("zh-TW;q=0.3, EN-us;q=0.7") == "en"
     assert preferred_language("de-DE") == "zh"
     assert preferred_language("en;q=0, zh;q=abc") == "zh"
+    assert preferred_language("EN;Q=0.1, zh;Q=0.9") == "zh"
+    assert preferred_language("en;q=inf, zh") == "zh"
+    assert preferred_language("zh_CN, en;q=0.5") == "zh"
     assert preferred_language(None) == "zh"
