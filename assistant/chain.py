@@ -1,8 +1,10 @@
 """The engine's steps as one LangChain (LCEL) runnable: condense → retrieve → answer → validate.
 
-Each step adds its result to the state in the calling thread. `RunnablePassthrough.assign` would run every step
-in a new thread pool, and the e5 encoder (OpenMP) was slower there: measured on the gold questions, 15 ms a query
-on the main thread against 28 ms in a new thread each time, which made retrieval p50 about 34 ms instead of 24 ms.
+Each step adds its result to the state in the calling thread. With `RunnablePassthrough.assign`, the condense
+and retrieve steps ran in a new thread pool on every call, and the e5 encoder (OpenMP) was slower there: measured
+on the gold questions, 15 ms a query on the main thread against 28 ms in a new thread each time, which made
+retrieval p50 about 34 ms instead of 24 ms. (`Engine.stream`, which the web UI and the Slack bot use, calls the
+steps directly and never had that hop.)
 """
 
 from __future__ import annotations
