@@ -90,6 +90,7 @@ _ASKED_CLASSIFIER = re.compile(r"(?:几|多少)([个名项次人位票])")
 _PERSON_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}")
 # Continents and world regions: not the answer to 「哪个城市」「哪个国家」「在哪里」 (「拉丁美洲」, 「西非」).
 _REGION = re.compile(r"洲$|^[东南西北中][非亚欧美]$|^(东南亚|中东|中亚|南亚|西亚|大湖区|巴尔干)$")
+_PEOPLE = re.compile(r"\w*族|人|裔|人民")
 _TITLE = re.compile(r"先生|女士|将军|博士|教授|大使|总统|主席|秘书长|顾问|特使|法官")
 
 
@@ -145,7 +146,21 @@ def _instances(kind: AnswerType, text: str) -> set[str]:
         return {number + classifier for number, classifier in _COUNT.findall(stripped)}
     if kind is AnswerType.PERSON:
         return set(_PERSON_NAME.findall(text)) | _titled_names(text)
-    return {word for word, flag in _tagged(text) if flag == "ns" and len(word) > 1 and not _REGION.search(word)}
+    return _places(text)
+
+
+def _places(text: str) -> set[str]:
+    """Place names (jieba's `ns`), not regions, nor a place naming a people (「波斯尼亚塞族」「卢旺达人」):
+    「前波斯尼亚塞族……将军」 says who he is, not where anything happened."""
+    tagged = _tagged(text)
+    return {
+        word
+        for i, (word, flag) in enumerate(tagged)
+        if flag == "ns"
+        and len(word) > 1
+        and not _REGION.search(word)
+        and not (i + 1 < len(tagged) and _PEOPLE.fullmatch(tagged[i + 1][0]))
+    }
 
 
 def _titled_names(text: str) -> set[str]:

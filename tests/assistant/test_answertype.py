@@ -87,3 +87,6 @@ def test_names_and_places_come_from_the_tagger_or_transliteration() -> None:
     assert missing_types("总部设在哪个城市？", "委员会于 2009 年启动。") == {T.PLACE}
     assert missing_types("总部设在哪个城市？", "对拉丁美洲、非洲和欧洲长期存在的区域人权机构的补充。") == {T.PLACE}
     assert missing_types("决议编号是多少？", "第 60/1 号决议") == set()
+    # a place naming a people says who someone is, not where something happened
+    assert missing_types("他是在哪个国家被逮捕的？", "2011年5月逮捕前波斯尼亚塞族拉特科·姆拉迪奇将军。") == {T.PLACE}
+    assert missing_types("他是在哪个国家被逮捕的？", "他在波斯尼亚被逮捕。") == set()
