@@ -378,8 +378,10 @@ def _absent_note(names: tuple[str, ...], chinese: bool, rest: bool) -> str:
     if not chinese:
         listed = ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
         note = f"The report does not mention {listed}"
-        return note + ("; the answer below covers the rest of the question." if rest else ".")
-    return not_mentioned_zh(names) + ("，以下只回答问题的其余部分。" if rest else "。")
+        return note + (
+            "; the answer below covers the rest of the question." if rest else "; below is what it says nearest to it."
+        )
+    return not_mentioned_zh(names) + ("，以下只回答问题的其余部分。" if rest else "；以下是报告中与问题最接近的内容。")
 
 
 def _with_note(draft: Draft, note: str) -> Draft:

@@ -106,6 +106,14 @@ def test_a_count_must_be_in_a_sentence_naming_what_is_counted(engine, question: 
     assert bool(result.citations) is not refused
 
 
+def test_an_answer_about_something_never_mentioned_says_so_first(engine) -> None:
+    result = engine.ask("报告如何评价上海合作组织在履行保护责任方面的作用？")
+    first, rest = result.answer.split("\n", 1)
+    assert not result.refused and result.citations  # answered from the nearest paragraphs, as its first line says
+    assert first == "全文没有提到“上海合作组织”；以下是报告中与问题最接近的内容。"
+    assert "上海合作组织" not in rest
+
+
 def test_a_name_the_report_never_mentions_is_said_in_the_refusal(engine) -> None:
     result = engine.ask("北约在科索沃的行动是否符合保护责任？")
     assert result.refused and result.citations == []
