@@ -31,6 +31,8 @@ T = AnswerType
         ("When was the dialogue held?", {T.DATE}),
         ("Which groups does the report cite when discussing deployment?", set()),  # the conjunction "when"
         ("When the Security Council is blocked, what can regional organizations do?", set()),
+        ("Which countries are the permanent members?", {T.PLACE}),  # a list of countries
+        ("报告点名了哪些国家？", {T.PLACE}),
         ("Under the report, when should the Council act?", {T.DATE}),
     ],
 )
