@@ -97,8 +97,9 @@ _TITLE = re.compile(r"先生|女士|将军|博士|教授|大使|总统|主席|�
 
 def expected_types(question: str) -> set[AnswerType]:
     """The kinds of answer the question asks for; a day or a document number is not also a quantity."""
-    # 「编号是多少」 asks for a document number and 「几号」 for a day: neither is also a count.
-    rest = re.sub(r"(编号|文号)\S{0,2}多少", " ", question)
+    # 「编号是多少」 asks for a document number and 「几号」 for a day: neither is also a count; nor is
+    # 「哪几个国家」 ("which countries"), a list.
+    rest = re.sub(r"(编号|文号)\S{0,2}多少|哪几", " ", question)
     # 「第几条」 and 「几月」 are not counts either
     for kind in (AnswerType.IDENTIFIER, AnswerType.DAY, AnswerType.ORDINAL, AnswerType.DATE):
         rest = _ASKS[kind].sub(" ", rest)

@@ -56,7 +56,8 @@ from index.tokenize import segment, stopwords
 _COUNTED_EN = re.compile(r"\bhow (?:many|much) ([a-z]+)", re.IGNORECASE)
 REFUSAL_FILE = Path(__file__).with_name("data") / "refusal.json"
 COVERAGE_PARAGRAPHS = 3
-_QUESTION_WORD = re.compile(r"^(多少|几|什么|哪|哪个|哪些|哪里|哪儿|哪一|哪一个|谁|怎么样|怎样)$")
+# jieba keeps 「几名」「几个」 whole
+_QUESTION_WORD = re.compile(r"^(多少|几|几[个名项次位种]|什么|哪|哪个|哪些|哪里|哪儿|哪一|哪一个|谁|怎么样|怎样)$")
 _LINKING_WORDS = {"是", "有", "为", "在", "的"}
 _TOPIC_FILLER = re.compile(r"[\s和与及或、，,的]|问题|情况|局势|\b(?:and|or|the|situation|in)\b", re.IGNORECASE)
 

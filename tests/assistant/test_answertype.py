@@ -33,6 +33,8 @@ T = AnswerType
         ("When the Security Council is blocked, what can regional organizations do?", set()),
         ("Which countries are the permanent members?", {T.PLACE}),  # a list of countries
         ("报告点名了哪些国家？", {T.PLACE}),
+        ("秘书长的特别顾问就哪几个国家发表了声明？", {T.PLACE}),  # which ones, not how many
+        ("报告提到了哪几个区域组织？", set()),
         ("Under the report, when should the Council act?", {T.DATE}),
     ],
 )
