@@ -46,8 +46,8 @@ _ASKS = {
     AnswerType.QUANTITY: re.compile(
         r"多少|几[个名项次年人位天岁支国家票]|几\S{0,2}[？?]|how (many|much)|what (number|percentage)", re.IGNORECASE
     ),
-    # 「宪章第几条」; not 「第几段」「第几节」, whose answer is the citation itself
-    AnswerType.ORDINAL: re.compile(r"第几(?![段节部分])|which (?:article|chapter)\b", re.IGNORECASE),
+    # 「宪章第几条」 (the counter word captured); not 「第几段」「第几节」, whose answer is the citation itself
+    AnswerType.ORDINAL: re.compile(r"第几(?![段节部分])\s*(\w)?|which (article|chapter)\b", re.IGNORECASE),
     AnswerType.PERSON: re.compile(
         r"叫什么|名字|姓名|哪位|何人|(?:是|为)谁(?![的手])"
         r"|\bwho (?:is|was|were)\b|whose name|\bwhat(?: is|'s) (?:the |his |her )?name\b",
@@ -66,7 +66,6 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?=\s*年|\D|$)")
 _IDENTIFIER = re.compile(r"[A-Z]+(?:/[A-Z0-9.]+)+|\d+/\d+|(?<!\d)\d{3,4}\s*\(\s*\d{4}\s*\)|第\s*\d{3,4}\s*号")
 _RESOLUTION_NUMBER = re.compile(r"(?<!\d)\d{3,4}(?=\s*\(\s*\d{4}\s*\))")
 _ORDINAL = re.compile(r"第\s*(\d+|[一二三四五六七八九十百]+)(?!\d)\s*(\w?)")
-_ASKED_COUNTER = re.compile(r"第几\s*(\w)|which (article|chapter)\b", re.IGNORECASE)
 _ENGLISH_COUNTER = {"article": "条", "chapter": "章"}
 _DAY = re.compile(r"(?:(\d+|[一二三四五六七八九十]+)月)?(\d+|[一二三四五六七八九十]+)[日号]")
 _ASKED_MONTH = re.compile(r"(\d+|[一二三四五六七八九十]+)月(?:几|哪)")
@@ -117,15 +116,16 @@ def missing_types(question: str, evidence: str) -> set[AnswerType]:
 
 
 def _new_instances(kind: AnswerType, question: str, evidence: str) -> set[str]:
-    asked = _ASKED_COUNTER.search(question) if kind is AnswerType.ORDINAL else None
-    if kind is AnswerType.QUANTITY and not _ASKS_DURATION.search(question):
-        evidence = _DURATION.sub(" ", compact(evidence))
+    asked = _ASKS[AnswerType.ORDINAL].search(question) if kind is AnswerType.ORDINAL else None
+    durations_count = kind is AnswerType.QUANTITY and bool(_ASKS_DURATION.search(question))
     question, evidence = compact(question), compact(evidence)
+    if kind is AnswerType.QUANTITY and not durations_count:
+        evidence = _DURATION.sub(" ", evidence)
     found = _instances(kind, evidence) - _instances(kind, question)
     if kind is AnswerType.DAY and (month := _ASKED_MONTH.search(question)):
         found = {day for day in found if day.startswith(month.group(1) + "月")}  # 「7月几号」 wants a day of July
     if asked:  # 「第几条」 wants 「第二条」, not 「第七章」
-        counter = asked.group(1) or _ENGLISH_COUNTER[asked.group(2).lower()]
+        counter = asked.group(1) or _ENGLISH_COUNTER.get((asked.group(2) or "").lower(), "")
         found = {ordinal for ordinal in found if ordinal.endswith(counter)}
     if kind is AnswerType.QUANTITY and (classifier := _ASKED_CLASSIFIER.search(question)):
         family = _CLASSIFIER_FAMILY[classifier.group(1)]

@@ -169,6 +169,11 @@ def holds_all(text: str, words: Sequence[Sequence[str]]) -> bool:
     return bool(words) and all(any(word in text for word in concept) for concept in words)
 
 
+def holds_any(text: str, words: Sequence[Sequence[str]]) -> bool:
+    """`text` (compacted) contains a word of some concept."""
+    return any(word in text for concept in words for word in concept)
+
+
 def _unknown_names(retriever: Retriever, question: str, chinese: bool) -> list[str]:
     if chinese:
         return unknown_chinese_names(question, retriever.stored.foreign_names, report_text(retriever))
@@ -200,15 +205,14 @@ def _answer_missing(retriever: Retriever, signals: Signals, top: list[Hit], ques
     if signals.chinese:
         counted = [[word] for word in question_focus(question) if len(word) >= 2]  # not 「人」 of 「多少人」
     else:
-        words = _COUNTED_EN.findall(question)
-        counted = [
-            concept
-            for word in words
-            for concept in english_concepts(word, retriever.stored.bridge, retriever.vocabulary)
+        per_word = [
+            english_concepts(word, retriever.stored.bridge, retriever.vocabulary)
+            for word in _COUNTED_EN.findall(question)
         ]
-        if any(not english_concepts(word, retriever.stored.bridge, retriever.vocabulary) for word in words):
+        if not all(per_word):
             return True  # "how many refugees": is there any word of the report for "refugees"?
-    naming = [sentence for sentence in sentences if any(holds_all(compact(sentence), [concept]) for concept in counted)]
+        counted = [concept for concepts in per_word for concept in concepts]
+    naming = [sentence for sentence in sentences if holds_any(compact(sentence), counted)]
     if naming and all(AnswerType.QUANTITY in missing_types(question, sentence) for sentence in naming):
         return True
     return signals.chinese and focus_missing

@@ -186,12 +186,12 @@ def build_foreign_names(bridge: dict[str, list[str]], corpus_text: str) -> dict[
         word = entry["simplified"]
         for definition in entry["definitions"]:
             common.update(w for w in _WORD.findall(definition) if w[0].islower())
-        whole = _whole_name(entry["definitions"]).lower()
+        whole = _whole_name(entry["definitions"])
         if " " in whole:
-            compound.add(whole)
+            compound.add(whole.lower())
         if _is_chinese_word(word):
             senses.setdefault(word, []).append(_proper_name(entry["definitions"]))
-            english.setdefault(word, _whole_name(entry["definitions"]))
+            english.setdefault(word, whole)
     present = set(_substrings_in(corpus_text, senses))
     foreign = {
         word: english[word]
