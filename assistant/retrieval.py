@@ -1,4 +1,5 @@
-"""Hybrid retrieval: dense vectors from Chroma, sentence-level similarity, and BM25 over jieba tokens.
+"""Hybrid retrieval: dense vectors from Chroma, sentence-level similarity, BM25 over jieba tokens and, for
+Chinese questions, BM25 over character bigrams.
 
 Each signal is scaled to [0, 1] across the candidates of one query and the three are mixed with
 weights learned on the development gold set (`assistant/data/fusion.json`, written by
@@ -23,7 +24,7 @@ from index.embeddings import E5Embeddings
 from index.normalize import cjk_share
 from index.parser import Paragraph, Report
 from index.store import StoredIndex
-from index.tokenize import tokenize
+from index.tokenize import character_bigrams, tokenize
 
 FUSION_FILE = Path(__file__).with_name("data") / "fusion.json"
 CANDIDATES = 50
@@ -36,6 +37,7 @@ class FusionWeights:
     paragraph: float = 0.3
     sentence: float = 0.3
     lexical: float = 0.4
+    characters: float = 0.0
     english_paragraph: float = 0.5
     english_sentence: float = 0.5
     english_lexical: float = 0.0
@@ -44,10 +46,11 @@ class FusionWeights:
     def load(cls, path: Path = FUSION_FILE) -> FusionWeights:
         return load_tuned(cls, path, "weights")
 
-    def for_question(self, chinese: bool) -> tuple[float, float, float]:
+    def for_question(self, chinese: bool) -> tuple[float, float, float, float]:
+        """(paragraph, sentence, lexical, characters); an English question has no character signal."""
         if chinese:
-            return self.paragraph, self.sentence, self.lexical
-        return self.english_paragraph, self.english_sentence, self.english_lexical
+            return self.paragraph, self.sentence, self.lexical, self.characters
+        return self.english_paragraph, self.english_sentence, self.english_lexical, 0.0
 
 
 @dataclass
@@ -57,6 +60,7 @@ class Signals:
     paragraph: np.ndarray
     sentence: np.ndarray
     lexical: np.ndarray
+    characters: np.ndarray  # BM25 over character bigrams (all zeros for an English question)
     best_sentence: np.ndarray
     query_tokens: list[str]
     chinese: bool
@@ -89,6 +93,10 @@ class Retriever:
         self.bm25 = bm25s.BM25()
         self.bm25.index(corpus_tokens, show_progress=False)
         self.vocabulary = set(self.bm25.vocab_dict)
+        self.bigram_bm25 = bm25s.BM25()
+        bigrams = [character_bigrams(p.searchable_text) or ["∅"] for p in self.paragraphs]
+        self.bigram_bm25.index(bigrams, show_progress=False)
+        self.bigram_vocabulary = set(self.bigram_bm25.vocab_dict)
         self.gloss_words = gloss_words(stored.bridge)
         self.document_frequency = _document_frequency(corpus_tokens)
         self.token_sets = [set(tokens) for tokens in corpus_tokens]
@@ -113,12 +121,16 @@ class Retriever:
         tokens = tokenize(query)
         chinese = cjk_share(query) >= 0.3
         concepts = [] if chinese else english_concepts(query, self.stored.bridge, self.vocabulary, keep_unknown=True)
+        characters = np.zeros(count, np.float32)
         if chinese:
             known = [t for t in tokens if t in self.vocabulary]
             lexical = self._bm25(known) if known else np.zeros(count, np.float32)
+            bigrams = [b for b in character_bigrams(query) if b in self.bigram_vocabulary]
+            if bigrams:
+                characters = np.asarray(self.bigram_bm25.get_scores(bigrams), dtype=np.float32)
         else:
             lexical = self._bridged_bm25(concepts)
-        return Signals(paragraph, sentence, lexical, best_sentence, tokens, chinese, query_vector, concepts)
+        return Signals(paragraph, sentence, lexical, characters, best_sentence, tokens, chinese, query_vector, concepts)
 
     def _bm25(self, tokens: list[str]) -> np.ndarray:
         return np.asarray(self.bm25.get_scores(tokens), dtype=np.float32)
@@ -136,11 +148,12 @@ class Retriever:
 
     def rank(self, signals: Signals, boost: dict[str, float] | None = None, limit: int | None = None) -> list[Hit]:
         """Paragraphs with a fused score, best first (the best `limit`, or all); `boost` adds to named ones."""
-        w_paragraph, w_sentence, w_lexical = self.weights.for_question(signals.chinese)
+        w_paragraph, w_sentence, w_lexical, w_characters = self.weights.for_question(signals.chinese)
         fused = (
             w_paragraph * _scale(signals.paragraph)
             + w_sentence * _scale(signals.sentence)
             + w_lexical * _scale(signals.lexical)
+            + w_characters * _scale(signals.characters)
         )
         for key, amount in (boost or {}).items():
             if key in self.position:
@@ -158,6 +171,7 @@ class Retriever:
                     "paragraph": float(signals.paragraph[i]),
                     "sentence": float(signals.sentence[i]),
                     "lexical": float(signals.lexical[i]),
+                    "characters": float(signals.characters[i]),
                 },
             )
             for i in order

@@ -100,16 +100,19 @@ def _score(engine: Engine, cases: list[Case], weights: FusionWeights) -> tuple[f
 
 
 def _candidates(chinese: bool) -> list[FusionWeights]:
+    """Every point of the grid on the simplex: four signals for Chinese questions, three for English ones
+    (an English question has no character bigrams)."""
     out = []
+    if chinese:
+        for a, b, c in itertools.product(GRID, GRID, GRID):
+            d = round(1 - a - b - c, 1)
+            if d > -1e-9:
+                out.append(FusionWeights(paragraph=a, sentence=b, lexical=c, characters=d))
+        return out
     for a, b in itertools.product(GRID, GRID):
         c = round(1 - a - b, 1)
-        if c < -1e-9:
-            continue
-        out.append(
-            FusionWeights(paragraph=a, sentence=b, lexical=c)
-            if chinese
-            else FusionWeights(english_paragraph=a, english_sentence=b, english_lexical=c)
-        )
+        if c > -1e-9:
+            out.append(FusionWeights(english_paragraph=a, english_sentence=b, english_lexical=c))
     return out
 
 
@@ -130,8 +133,11 @@ def best_weights(engine: Engine, cases: list[Case], incumbent: FusionWeights | N
             best = best if gain >= MIN_GAIN_QUESTIONS - 1e-9 else incumbent
         chosen[chinese] = best
     zh, en = chosen[True], chosen[False]
-    return FusionWeights(
-        zh.paragraph, zh.sentence, zh.lexical, en.english_paragraph, en.english_sentence, en.english_lexical
+    return replace(
+        zh,
+        english_paragraph=en.english_paragraph,
+        english_sentence=en.english_sentence,
+        english_lexical=en.english_lexical,
     )
 
 
@@ -265,8 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     heldout = load_cases(engine, args.heldout) if args.heldout.exists() else []
     report: dict = {"dev_cases": len(dev), "heldout_cases": len(heldout)}
     for name, weights in (
-        ("bm25_only", FusionWeights(0, 0, 1, 0, 0, 1)),
-        ("dense_only", FusionWeights(0.5, 0.5, 0, 0.5, 0.5, 0)),
+        ("bm25_only", FusionWeights(0, 0, 1, 0, 0, 0, 1)),
+        ("dense_only", FusionWeights(0.5, 0.5, 0, 0, 0.5, 0.5, 0)),
     ):
         report[name] = {
             "dev_hit@1": _score(engine, dev, weights)[0],

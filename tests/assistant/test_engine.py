@@ -185,11 +185,11 @@ def test_retrieval_quality_on_the_gold_set(engine) -> None:
         return sum(r <= k for r in values) / len(values)
 
     everything = list(ranks.values())
-    assert rate(everything, 1) >= 0.89, rate(everything, 1)  # measured 0.908 (79 of 87)
-    assert rate(everything, 3) >= 0.95, rate(everything, 3)  # measured 0.966
+    assert rate(everything, 1) >= 0.91, rate(everything, 1)  # measured 0.931 (81 of 87)
+    assert rate(everything, 3) >= 0.97, rate(everything, 3)  # measured 0.989 (86 of 87)
     # the 63 written before the blind `tr-*` questions were added: the earlier floor still holds
     earlier = [r for key, r in ranks.items() if not key.startswith("tr-")]
-    assert rate(earlier, 1) >= 0.92, rate(earlier, 1)  # measured 0.937 (59 of 63)
+    assert rate(earlier, 1) >= 0.92, rate(earlier, 1)  # measured 0.952 (60 of 63)
 
 
 class _SpanReturningBackend(ExtractiveBackend):
@@ -295,3 +295,12 @@ def test_an_untranslated_name_of_the_report_is_not_called_absent(engine) -> None
     )
     assert not result.refused and 38 in result.citations
     assert "does not mention" not in result.answer
+
+
+def test_character_bigrams_score_chinese_questions_only(engine) -> None:
+    chinese = engine.retriever.signals("人道主义援助由谁来协调？")
+    english = engine.retriever.signals("Who coordinates humanitarian aid?")
+    assert chinese.characters.max() > 0
+    assert not english.characters.any()
+    best = engine.retriever.rank(chinese, limit=1)[0]
+    assert best.signals["characters"] == float(chinese.characters[engine.retriever.position[best.paragraph.key]])
