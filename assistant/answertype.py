@@ -54,8 +54,9 @@ _ASKS = {
         re.IGNORECASE,
     ),
     AnswerType.PLACE: re.compile(
-        # 「在哪两种立场之间」 is "between which two positions", not "where"
-        r"哪个城市|哪座城市|哪个国家|哪国|哪里|哪儿|在哪(?![一二两三四五六七八九十几些个天年所种类项方])|何地|何处"
+        # 「在哪两种立场之间」 is "between which two positions", 「在哪次会议上」「在哪份文件中」 "at which meeting",
+        # "in which document": not "where"
+        r"哪个城市|哪座城市|哪个国家|哪国|哪里|哪儿|在哪(?![一二两三四五六七八九十几些个天年所种类项方次份届场部篇条章段节本期号])|何地|何处"
         r"|哪些国家|哪几个国家|哪些会员国|which (?:city|country|town|countries|member states|nations)\b|what countries"
         # "Where did…", not the relative "…places where incitement is rampant"
         r"|^\W*where\b|\bwhere (?:is|was|are|were|do|does|did|has|have|had|will|would|can|could)\b",

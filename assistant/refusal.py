@@ -53,7 +53,14 @@ from index.normalize import compact, is_cjk_char
 from index.parser import corpus_text
 from index.tokenize import segment, stopwords
 
-_COUNTED_EN = re.compile(r"\bhow (?:many|much) ([a-z]+)", re.IGNORECASE)
+# "how many special advisers does…": the counted thing is the noun phrase before the verb, and its last word is
+# the noun ("advisers", not "special"); without an auxiliary verb to end the phrase
+# ("how many refugees fled?"), the word after "how many".
+_COUNTED_EN = re.compile(
+    r"\bhow (?:many|much) (?:((?:[a-z-]+ ){0,2}?([a-z-]+))"
+    r"(?= (?:does|do|did|is|are|was|were|has|have|had|will|would|can|could|should)\b)|([a-z-]+))",
+    re.IGNORECASE,
+)
 REFUSAL_FILE = Path(__file__).with_name("data") / "refusal.json"
 COVERAGE_PARAGRAPHS = 3
 # jieba keeps 「几名」「几个」 whole
@@ -206,8 +213,8 @@ def _answer_missing(retriever: Retriever, signals: Signals, top: list[Hit], ques
         counted = [[word] for word in question_focus(question) if len(word) >= 2]  # not 「人」 of 「多少人」
     else:
         per_word = [
-            english_concepts(word, retriever.stored.bridge, retriever.vocabulary)
-            for word in _COUNTED_EN.findall(question)
+            english_concepts(head or word, retriever.stored.bridge, retriever.vocabulary)
+            for _, head, word in _COUNTED_EN.findall(question)
         ]
         if not all(per_word):
             return True  # "how many refugees": is there any word of the report for "refugees"?

@@ -28,6 +28,9 @@ T = AnswerType
         ("What media reach places where incitement is rampant?", set()),  # a relative "where"
         ("秘书长在哪所大学作了讲座？", set()),  # an institution, not a place
         ("非洲联盟在哪两种立场之间作出了选择？", set()),  # 「在哪两种」 is "which two", not "where"
+        ("大会在哪次会议上讨论了保护责任？", set()),  # "at which meeting"
+        ("这一原则是在哪份文件中提出的？", set()),  # "in which document"
+        ("会议在哪举行？", {AnswerType.PLACE}),
         ("When was the dialogue held?", {T.DATE}),
         ("Which groups does the report cite when discussing deployment?", set()),  # the conjunction "when"
         ("When the Security Council is blocked, what can regional organizations do?", set()),
