@@ -22,7 +22,14 @@ DEFAULT_GOLD = EVAL_DIR / "gold.jsonl"
 HELDOUT_GOLD = EVAL_DIR / "heldout.jsonl"
 FRESH_GOLD = EVAL_DIR / "fresh.jsonl"
 FRESH2_GOLD = EVAL_DIR / "fresh2.jsonl"
-SPLITS: dict[str, Path] = {"dev": DEFAULT_GOLD, "heldout": HELDOUT_GOLD, "fresh": FRESH_GOLD, "fresh2": FRESH2_GOLD}
+FRESH3_GOLD = EVAL_DIR / "fresh3.jsonl"
+SPLITS: dict[str, Path] = {
+    "dev": DEFAULT_GOLD,
+    "heldout": HELDOUT_GOLD,
+    "fresh": FRESH_GOLD,
+    "fresh2": FRESH2_GOLD,
+    "fresh3": FRESH3_GOLD,
+}
 REQUIRED_FIELDS: dict[str, type] = {
     "id": str,
     "question": str,
