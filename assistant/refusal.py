@@ -17,6 +17,8 @@ paragraph 29, but 「预算」 occurs nowhere):
   `assistant/topic.py`) and one of the best paragraphs names every word of it: never refused, since
   the sentences naming it are the answer, however low the similarity of so generic a wording (and always
   refused when the topic is only names the report never mentions: 「报告提到缅甸了吗？」);
+* `subject_missing` — such a question's topic is about something never mentioned, a missing name heading it
+  (「报告如何评价缅甸的保护责任履行情况」, "How does the report assess NATO's role in Libya?"): always refused;
 * `addresses_assistant` — the question asks for the assistant's instructions, settings or a role
   (prompt injection, `assistant/injection.py`): always refused;
 * `answer_missing` — the question asks for a kind of answer (a quantity, a day, a date, a person, a
@@ -100,6 +102,7 @@ class RefusalFeatures:
     topic: str = ""  # X of 「报告对X说了什么」 (`assistant.topic`)
     topic_words: tuple[tuple[str, ...], ...] = ()  # X's words as the report's words (`topic_words`)
     topic_covered: bool = False  # a paragraph names every word of the topic
+    subject_missing: bool = False  # the topic is about something never mentioned (`subject_absent`)
 
     @property
     def name_missing(self) -> bool:
@@ -143,6 +146,7 @@ def refusal_features(retriever: Retriever, signals: Signals, hits: list[Hit], qu
     best = max((float(signals.sentence[retriever.position[h.paragraph.key]]) for h in top), default=0.0)
     focus_missing = any(word not in report_text(retriever) for word in question_focus(question))
     topic = topic_of(question)
+    missing = tuple(_unknown_names(retriever, question, signals.chinese))
     words = topic_words(retriever, topic, signals.chinese)  # covered: one of the best paragraphs holds them all
     return RefusalFeatures(
         coverage=coverage,
@@ -150,13 +154,14 @@ def refusal_features(retriever: Retriever, signals: Signals, hits: list[Hit], qu
         best_sentence_similarity=best,
         focus_missing=focus_missing,
         answer_missing=_answer_missing(retriever, signals, top, question, focus_missing),
-        missing_names=tuple(_unknown_names(retriever, question, signals.chinese)),
+        missing_names=missing,
         addresses_assistant=addresses_assistant(question),
         chinese=signals.chinese,
         has_terms=bool(signals.query_tokens),
         topic=topic or "",
         topic_words=tuple(map(tuple, words)),
         topic_covered=any(holds_all(compact(hit.paragraph.searchable_text), words) for hit in top),
+        subject_missing=subject_absent(topic or "", missing, signals.chinese, report_text(retriever)),
     )
 
 
@@ -169,6 +174,35 @@ def topic_words(retriever: Retriever, topic: str | None, chinese: bool) -> list[
         stop = stopwords()
         return [[compact(w)] for w in segment(topic) if w not in stop and re.search(r"\w", w)]
     return english_concepts(topic, retriever.stored.bridge, retriever.vocabulary, keep_unknown=True)
+
+
+# Where the subject of a topic ends: 「缅甸的……」「上海合作组织在中亚……」, "Myanmar's …", "NATO in Libya".
+_SUBJECT_END_ZH = {"的", "在", "对", "对于", "就", "于", "方面", "中", "提出", "所", "之", "有关"}
+_SUBJECT_END_EN = re.compile(r"'s?\b|\s+(?:in|on|at|during|for|of|regarding|toward|towards|with)\s+", re.IGNORECASE)
+_SUBJECT_JOIN_ZH = re.compile(r"以及|和|与|及|或|、")
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_SUBJECT_JOIN_EN = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+", re.IGNORECASE)
+
+
+def subject_absent(topic: str, missing: Sequence[str], chinese: bool, corpus: str) -> bool:
+    """The topic of 「报告如何评价缅甸的保护责任履行情况」 is Myanmar's record, and the report never mentions
+    Myanmar: whatever it is asked to say about Myanmar's anything, it does not say. True when the subject —
+    the topic up to 「的」「在」「方面」…, "'s", "in", … — is a list whose items are all absent, at least one of
+    them a name found missing (`missing`); a Chinese item that is no dictionary name counts as absent when
+    the report's text does not hold it (「集体安全条约组织」). 「缅甸和利比亚的情况」 is not: Libya is there."""
+    if not topic or not missing:
+        return False
+    names = {name.lower() for name in missing}
+    if chinese:
+        words = segment(topic)
+        cut = next((i for i, word in enumerate(words) if word in _SUBJECT_END_ZH), len(words))
+        items = [compact(item) for item in _SUBJECT_JOIN_ZH.split("".join(words[:cut]))]
+        absent = [item in names or (len(item) >= 2 and item not in corpus) for item in items]
+    else:
+        subject = _SUBJECT_END_EN.split(topic, maxsplit=1)[0]
+        items = [_ARTICLE.sub("", item.strip()).lower() for item in _SUBJECT_JOIN_EN.split(subject)]
+        absent = [item in names for item in items]
+    return all(items) and all(absent) and any(item in names for item in items)
 
 
 def holds_all(text: str, words: Sequence[Sequence[str]]) -> bool:
@@ -190,7 +224,7 @@ def _unknown_names(retriever: Retriever, question: str, chinese: bool) -> list[s
 def should_refuse(features: RefusalFeatures, thresholds: RefusalThresholds) -> bool:
     if features.addresses_assistant:
         return True
-    if features.topic_names_missing:
+    if features.topic_names_missing or features.subject_missing:
         return True
     if features.topic_covered:
         return False

@@ -236,6 +236,11 @@ def test_the_note_opens_the_streamed_answer_too(engine) -> None:
         ("报告对非洲联盟说了什么？", False, "非洲联盟"),
         ("报告有没有提到缅甸？", True, "全文没有提到“缅甸”"),
         ("报告提到缅甸和斯里兰卡了吗？", True, "全文没有提到“缅甸”、“斯里兰卡”"),
+        # the subject of the topic is never mentioned, so neither is anything about it
+        ("报告如何评价缅甸的保护责任履行情况？", True, "全文没有提到“缅甸”"),
+        ("报告如何评价上海合作组织在履行保护责任方面的作用？", True, "全文没有提到“上海合作组织”"),
+        ("How does the report assess NATO's role in Libya?", True, "NATO"),
+        ("报告如何评价非洲联盟在预警方面的作用？", False, "非洲联盟"),
     ],
 )
 def test_what_the_report_says_about_something(engine, question: str, refused: bool, named: str) -> None:
@@ -304,3 +309,24 @@ def test_character_bigrams_score_chinese_questions_only(engine) -> None:
     assert not english.characters.any()
     best = engine.retriever.rank(chinese, limit=1)[0]
     assert best.signals["characters"] == float(chinese.characters[engine.retriever.position[best.paragraph.key]])
+
+
+@pytest.mark.parametrize(
+    ("topic", "missing", "chinese", "absent"),
+    [
+        ("缅甸的保护责任履行情况", ("缅甸",), True, True),
+        ("上海合作组织或集体安全条约组织在中亚防止暴行方面的作用", ("上海合作组织",), True, True),
+        ("缅甸和利比亚的情况", ("缅甸",), True, False),  # Libya is in the report
+        ("非洲联盟对缅甸的立场", ("缅甸",), True, False),  # the subject is the AU
+        ("集体安全条约组织的作用", (), True, False),  # no dictionary name: left to the score
+        ("NATO's role in Libya", ("NATO",), False, True),
+        ("the Shanghai Cooperation Organisation", ("Shanghai Cooperation Organisation",), False, True),
+        ("Myanmar and Libya", ("Myanmar",), False, False),
+    ],
+)
+def test_a_topic_whose_subject_the_report_never_mentions(
+    engine, topic: str, missing: tuple[str, ...], chinese: bool, absent: bool
+) -> None:
+    from assistant.refusal import report_text, subject_absent
+
+    assert subject_absent(topic, missing, chinese, report_text(engine.retriever)) is absent
