@@ -49,8 +49,9 @@ _ASKS = {
     # 「宪章第几条」 (the counter word captured); not 「第几段」「第几节」, whose answer is the citation itself
     AnswerType.ORDINAL: re.compile(r"第几(?![段节部分])\s*(\w)?|which (article|chapter)\b", re.IGNORECASE),
     AnswerType.PERSON: re.compile(
-        r"叫什么|名字|姓名|哪位|何人|(?:是|为)谁(?![的手])"
-        r"|\bwho (?:is|was|were)\b|whose name|\bwhat(?: is|'s) (?:the |his |her )?name\b",
+        # a chair is a person: 「由谁主持」, "who presided over"
+        r"叫什么|名字|姓名|哪位|何人|(?:是|为)谁(?![的手])|谁(?:来)?主持|主持人"
+        r"|\bwho (?:is|was|were|presided|chaired)\b|whose name|\bwhat(?: is|'s) (?:the |his |her )?name\b",
         re.IGNORECASE,
     ),
     AnswerType.PLACE: re.compile(
@@ -71,6 +72,7 @@ _ENGLISH_COUNTER = {"article": "条", "chapter": "章"}
 _DAY = re.compile(r"(?:(\d+|[一二三四五六七八九十]+)月)?(\d+|[一二三四五六七八九十]+)[日号]")
 _ASKED_MONTH = re.compile(r"(\d+|[一二三四五六七八九十]+)月(?:几|哪)")
 _MONTH = re.compile(r"\d+\s*月|[一二三四五六七八九十]+月")
+_NAMED_MONTH = re.compile(r"(?<![\d个])(\d{1,2}|[一二三四五六七八九十]+)月(?!份?[几哪])")
 _COUNT = re.compile(
     r"(?<![\d/第])(\d+(?:\.\d+)?|[二三四五六七八九十百千万两][一二三四五六七八九十百千万两]*)(?![\d/])"
     r"(?:多|余)?([个名项次人位支种类票]?)"
@@ -123,8 +125,8 @@ def _new_instances(kind: AnswerType, question: str, evidence: str) -> set[str]:
     if kind is AnswerType.QUANTITY and not durations_count:
         evidence = _DURATION.sub(" ", evidence)
     found = _instances(kind, evidence) - _instances(kind, question)
-    if kind is AnswerType.DAY and (month := _ASKED_MONTH.search(question)):
-        found = {day for day in found if day.startswith(month.group(1) + "月")}  # 「7月几号」 wants a day of July
+    if kind is AnswerType.DAY and (month := _asked_month(question)):
+        found = {day for day in found if day.startswith(month + "月")}  # 「7月几号」 wants a day of July
     if asked:  # 「第几条」 wants 「第二条」, not 「第七章」
         counter = asked.group(1) or _ENGLISH_COUNTER.get((asked.group(2) or "").lower(), "")
         found = {ordinal for ordinal in found if ordinal.endswith(counter)}
@@ -132,6 +134,15 @@ def _new_instances(kind: AnswerType, question: str, evidence: str) -> set[str]:
         family = _CLASSIFIER_FAMILY[classifier.group(1)]
         found = {count for count in found if count[-1:] in family}
     return found
+
+
+def _asked_month(question: str) -> str | None:
+    """The month whose day is asked: 「7月几号」, or the one month the question names (「2011 年 7 月那场对话
+    在哪一天举行」 is not answered by 「2010 年 8 月 9 日」)."""
+    if asked := _ASKED_MONTH.search(question):
+        return asked.group(1)
+    named = set(_NAMED_MONTH.findall(question))
+    return named.pop() if len(named) == 1 else None
 
 
 def _instances(kind: AnswerType, text: str) -> set[str]:
