@@ -44,14 +44,16 @@ _ASKS = {
         re.IGNORECASE,
     ),
     AnswerType.QUANTITY: re.compile(
-        r"多少|几[个名项次年人位天岁支国家票]|几\S{0,2}[？?]|how (many|much)|what (number|percentage)", re.IGNORECASE
+        # "how much does the report say about…" asks how much is said, not for a number
+        r"多少|几[个名项次年人位天岁支国家票]|几\S{0,2}[？?]|how many|how much(?! (?:does|do|did) (?:the|this) "
+        r"(?:report|document|secretary-general))|what (number|percentage)",
+        re.IGNORECASE,
     ),
     # 「宪章第几条」 (the counter word captured); not 「第几段」「第几节」, whose answer is the citation itself
     AnswerType.ORDINAL: re.compile(r"第几(?![段节部分])\s*(\w)?|which (article|chapter)\b", re.IGNORECASE),
     AnswerType.PERSON: re.compile(
-        # a chair is a person: 「由谁主持」, "who presided over"
-        r"叫什么|名字|姓名|哪位|何人|(?:是|为)谁(?![的手])|谁(?:来)?主持|主持人"
-        r"|\bwho (?:is|was|were|presided|chaired)\b|whose name|\bwhat(?: is|'s) (?:the |his |her )?name\b",
+        r"叫什么|名字|姓名|哪位|何人|(?:是|为)谁(?![的手])"
+        r"|\bwho (?:is|was|were)\b|whose name|\bwhat(?: is|'s) (?:the |his |her )?name\b",
         re.IGNORECASE,
     ),
     AnswerType.PLACE: re.compile(
@@ -70,9 +72,9 @@ _RESOLUTION_NUMBER = re.compile(r"(?<!\d)\d{3,4}(?=\s*\(\s*\d{4}\s*\))")
 _ORDINAL = re.compile(r"第\s*(\d+|[一二三四五六七八九十百]+)(?!\d)\s*(\w?)")
 _ENGLISH_COUNTER = {"article": "条", "chapter": "章"}
 _DAY = re.compile(r"(?:(\d+|[一二三四五六七八九十]+)月)?(\d+|[一二三四五六七八九十]+)[日号]")
+_CHINESE_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 _ASKED_MONTH = re.compile(r"(\d+|[一二三四五六七八九十]+)月(?:几|哪)")
 _MONTH = re.compile(r"\d+\s*月|[一二三四五六七八九十]+月")
-_NAMED_MONTH = re.compile(r"(?<![\d个])(\d{1,2}|[一二三四五六七八九十]+)月(?!份?[几哪])")
 _COUNT = re.compile(
     r"(?<![\d/第])(\d+(?:\.\d+)?|[二三四五六七八九十百千万两][一二三四五六七八九十百千万两]*)(?![\d/])"
     r"(?:多|余)?([个名项次人位支种类票]?)"
@@ -137,12 +139,19 @@ def _new_instances(kind: AnswerType, question: str, evidence: str) -> set[str]:
 
 
 def _asked_month(question: str) -> str | None:
-    """The month whose day is asked: 「7月几号」, or the one month the question names (「2011 年 7 月那场对话
-    在哪一天举行」 is not answered by 「2010 年 8 月 9 日」)."""
-    if asked := _ASKED_MONTH.search(question):
-        return asked.group(1)
-    named = set(_NAMED_MONTH.findall(question))
-    return named.pop() if len(named) == 1 else None
+    """The month of 「7月几号」「八月几号」, in digits."""
+    asked = _ASKED_MONTH.search(question)
+    return _month_digits(asked.group(1)) if asked else None
+
+
+def _month_digits(month: str) -> str:
+    """「八」→「8」, 「十二」→「12」, 「8」 unchanged: the report writes months in digits, a question may not."""
+    if month.isdigit():
+        return str(int(month))
+    tens, _, units = month.rpartition("十")
+    if "十" not in month:
+        return str(_CHINESE_DIGITS.get(month, 0))
+    return str(10 * (_CHINESE_DIGITS.get(tens, 1) if tens else 1) + _CHINESE_DIGITS.get(units, 0))
 
 
 def _instances(kind: AnswerType, text: str) -> set[str]:
@@ -151,7 +160,7 @@ def _instances(kind: AnswerType, text: str) -> set[str]:
     if kind is AnswerType.ORDINAL:  # 「第1973(2011)号」 is a document number
         return {number + counter for number, counter in _ORDINAL.findall(_IDENTIFIER.sub(" ", text))}
     if kind is AnswerType.DAY:
-        return {f"{month}月{day}日" if month else f"{day}日" for month, day in _DAY.findall(text)}
+        return {f"{_month_digits(month)}月{day}日" if month else f"{day}日" for month, day in _DAY.findall(text)}
     if kind is AnswerType.DATE:  # 「第1970(2011)号决议」: 1970 is a number, (2011) the resolution's year
         text = _IDENTIFIER.sub(" ", _RESOLUTION_NUMBER.sub(" ", text))
         return set(_YEAR.findall(text)) | set(_MONTH.findall(text)) | {d for _, d in _DAY.findall(text)}

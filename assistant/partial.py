@@ -75,6 +75,11 @@ def split_absent(
     return text
 
 
+def list_items(text: str, chinese: bool = True) -> list[str]:
+    """The items of a list joined by the conjunctions this module recognises: 「缅甸和利比亚」 → 缅甸, 利比亚."""
+    return (_CHINESE if chinese else _ENGLISH).join.split(text)
+
+
 def remove_names(text: str, names: tuple[str, ...], chinese: bool = True) -> str:
     """`text` without the names and the conjunction joining each to its list (for a condensed follow-up)."""
     join = (_CHINESE if chinese else _ENGLISH).join.pattern

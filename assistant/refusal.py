@@ -47,6 +47,7 @@ from pathlib import Path
 from assistant.answertype import AnswerType, expected_types, missing_types
 from assistant.evidence import term_coverage
 from assistant.injection import addresses_assistant
+from assistant.partial import list_items
 from assistant.retrieval import Hit, Retriever, Signals
 from assistant.topic import topic_of
 from assistant.tuned import load_tuned
@@ -56,11 +57,15 @@ from index.parser import corpus_text
 from index.tokenize import segment, stopwords
 
 # "how many special advisers does…": the counted thing is the noun phrase before the verb, and its last word is
-# the noun ("advisers", not "special"); without an auxiliary verb to end the phrase
-# ("how many refugees fled?"), the word after "how many".
+# the noun ("advisers", not "special"); without an auxiliary verb to end the phrase ("how many refugees fled?"),
+# the word after "how many". A phrase stops at a preposition ("how many refugees from Libya were…" counts
+# refugees); "how many of the states" counts states; "how much does the report say" counts nothing.
+_NOT_COUNTED = r"(?:of|in|from|on|at|for|by|to|with|about|the|a|an|does|do|did|is|are|was|were|has|have|had)\b"
 _COUNTED_EN = re.compile(
-    r"\bhow (?:many|much) (?:((?:[a-z-]+ ){0,2}?([a-z-]+))"
-    r"(?= (?:does|do|did|is|are|was|were|has|have|had|will|would|can|could|should)\b)|([a-z-]+))",
+    rf"\bhow (?:many|much) (?:of (?:the |these |those )?)?(?!{_NOT_COUNTED})"
+    rf"(?:(?:(?!{_NOT_COUNTED})[a-z-]+ ){{0,2}}?([a-z-]+)"
+    r"(?= (?:(?:of|in|from|on|at|for|by|to|with)\s+.*?\s+)?(?:does|do|did|is|are|was|were|has|have|had|will|would|"
+    r"can|could|should)\b)|([a-z-]+))",
     re.IGNORECASE,
 )
 REFUSAL_FILE = Path(__file__).with_name("data") / "refusal.json"
@@ -176,33 +181,43 @@ def topic_words(retriever: Retriever, topic: str | None, chinese: bool) -> list[
     return english_concepts(topic, retriever.stored.bridge, retriever.vocabulary, keep_unknown=True)
 
 
-# Where the subject of a topic ends: 「缅甸的……」「上海合作组织在中亚……」, "Myanmar's …", "NATO in Libya".
-_SUBJECT_END_ZH = {"的", "在", "对", "对于", "就", "于", "方面", "中", "提出", "所", "之", "有关"}
-_SUBJECT_END_EN = re.compile(r"'s?\b|\s+(?:in|on|at|during|for|of|regarding|toward|towards|with)\s+", re.IGNORECASE)
-_SUBJECT_JOIN_ZH = re.compile(r"以及|和|与|及|或|、")
+# What a question may ask the report to assess about something: its role, stance, record, actions.
+_ROLE_ZH = "作用|立场|做法|看法|态度|角色|表现|贡献|情况|经验|政策|行动|反应|努力|举措|措施"
+_SUBJECT_REST_ZH = re.compile(rf"(?:在.*?(?:方面|问题上|中|上))?的?(?:{_ROLE_ZH})")
+_ROLE_EN = r"roles?|stance|position|record|actions?|response|experience|contributions?|polic(?:y|ies)|efforts?"
+_SUBJECT_REST_EN = re.compile(rf"'s?\s+(?:{_ROLE_EN})\b.*|\s+(?:in|during|regarding)\s+.+", re.IGNORECASE)
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
-_SUBJECT_JOIN_EN = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+", re.IGNORECASE)
 
 
 def subject_absent(topic: str, missing: Sequence[str], chinese: bool, corpus: str) -> bool:
-    """The topic of 「报告如何评价缅甸的保护责任履行情况」 is Myanmar's record, and the report never mentions
-    Myanmar: whatever it is asked to say about Myanmar's anything, it does not say. True when the subject —
-    the topic up to 「的」「在」「方面」…, "'s", "in", … — is a list whose items are all absent, at least one of
-    them a name found missing (`missing`); a Chinese item that is no dictionary name counts as absent when
-    the report's text does not hold it (「集体安全条约组织」). 「缅甸和利比亚的情况」 is not: Libya is there."""
+    """「报告如何评价上海合作组织在履行保护责任方面的作用」 asks what the report says of the SCO's role, and the report
+    never mentions the SCO, so it says nothing of its role. True when the topic is a subject followed by nothing
+    or by its role, stance, record … (「在……方面的作用」「的立场」, "'s role in …", "in Libya"), and the subject
+    is a list (`partial.list_items`) of things the report never mentions, one at least a name found missing
+    (`missing`); another item counts as absent when the report holds neither it nor one of its words
+    (「集体安全条约组织」). Not: 「缅甸的邻国在预防暴行方面的作用」 (the neighbours' role), 「缅甸和利比亚的情况」
+    (Libya is there), 「北约和非洲区域组织……」 (every word of the second is in the report)."""
     if not topic or not missing:
         return False
     names = {name.lower() for name in missing}
+    topic = topic.replace("\u2019", "'")
     if chinese:
-        words = segment(topic)
-        cut = next((i for i, word in enumerate(words) if word in _SUBJECT_END_ZH), len(words))
-        items = [compact(item) for item in _SUBJECT_JOIN_ZH.split("".join(words[:cut]))]
-        absent = [item in names or (len(item) >= 2 and item not in corpus) for item in items]
+        cuts = [i for i in range(1, len(topic) + 1) if i == len(topic) or _SUBJECT_REST_ZH.fullmatch(topic, i)]
     else:
-        subject = _SUBJECT_END_EN.split(topic, maxsplit=1)[0]
-        items = [_ARTICLE.sub("", item.strip()).lower() for item in _SUBJECT_JOIN_EN.split(subject)]
-        absent = [item in names for item in items]
-    return all(items) and all(absent) and any(item in names for item in items)
+        cuts = [len(topic)] + [match.start() for match in _SUBJECT_REST_EN.finditer(topic)]
+    for cut in cuts:
+        items = [_ARTICLE.sub("", item.strip()) for item in list_items(topic[:cut], chinese)]
+        items = [compact(item) if chinese else item.lower() for item in items]
+        if not all(items) or not any(item in names for item in items):
+            continue
+        if all(item in names or (chinese and _absent_term(item, corpus)) for item in items):
+            return True
+    return False
+
+
+def _absent_term(term: str, corpus: str) -> bool:
+    """Neither the term nor one of its words is in the report's text."""
+    return term not in corpus and any(word not in corpus for word in segment(term) if re.search(r"\w", word))
 
 
 def holds_all(text: str, words: Sequence[Sequence[str]]) -> bool:
@@ -248,7 +263,7 @@ def _answer_missing(retriever: Retriever, signals: Signals, top: list[Hit], ques
     else:
         per_word = [
             english_concepts(head or word, retriever.stored.bridge, retriever.vocabulary)
-            for _, head, word in _COUNTED_EN.findall(question)
+            for head, word in _COUNTED_EN.findall(question)
         ]
         if not all(per_word):
             return True  # "how many refugees": is there any word of the report for "refugees"?

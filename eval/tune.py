@@ -271,8 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     heldout = load_cases(engine, args.heldout) if args.heldout.exists() else []
     report: dict = {"dev_cases": len(dev), "heldout_cases": len(heldout)}
     for name, weights in (
-        ("bm25_only", FusionWeights(0, 0, 1, 0, 0, 0, 1)),
-        ("dense_only", FusionWeights(0.5, 0.5, 0, 0, 0.5, 0.5, 0)),
+        ("bm25_only", FusionWeights(0, 0, 1, 0, english_paragraph=0, english_sentence=0, english_lexical=1)),
+        ("dense_only", FusionWeights(0.5, 0.5, 0, 0, english_paragraph=0.5, english_sentence=0.5, english_lexical=0)),
     ):
         report[name] = {
             "dev_hit@1": _score(engine, dev, weights)[0],

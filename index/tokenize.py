@@ -1,4 +1,5 @@
-"""Chinese-aware tokens for BM25: jieba's search-mode segmentation over normalised text."""
+"""Chinese-aware tokens for BM25: jieba's search-mode segmentation over normalised text, and character bigrams
+(a second lexical view that does not depend on where jieba cuts)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-from index.normalize import normalize
+from index.normalize import is_cjk_char, normalize
 
 _STOPWORDS_FILE = Path(__file__).with_name("data") / "stopwords.txt"
 _TOKEN_CHARS = re.compile(r"[\w\u3400-\u9fff]")
@@ -61,7 +62,7 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
+_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\W_\u3400-\u9fff\uf900-\ufaff]+")
 
 
 def character_bigrams(text: str) -> list[str]:
@@ -73,7 +74,7 @@ def character_bigrams(text: str) -> list[str]:
     """
     pieces = []
     for run in _RUNS.findall(normalize(text)):
-        if run[0].isascii() or len(run) == 1:
+        if not is_cjk_char(run[0]) or len(run) == 1:
             pieces.append(run)
         else:
             pieces.extend(run[i : i + 2] for i in range(len(run) - 1))

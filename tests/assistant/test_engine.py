@@ -107,11 +107,12 @@ def test_a_count_must_be_in_a_sentence_naming_what_is_counted(engine, question: 
 
 
 def test_an_answer_about_something_never_mentioned_says_so_first(engine) -> None:
-    result = engine.ask("报告如何评价上海合作组织在履行保护责任方面的作用？")
+    # (「……上海合作组织在……方面的作用」 is refused: the SCO is its whole subject, `subject_absent`)
+    result = engine.ask("报告如何评价缅甸的邻国在预防暴行方面的作用？")
     first, rest = result.answer.split("\n", 1)
     assert not result.refused and result.citations  # answered from the nearest paragraphs, as its first line says
-    assert first == "全文没有提到“上海合作组织”；以下是报告中与问题最接近的内容。"
-    assert "上海合作组织" not in rest
+    assert first == "全文没有提到“缅甸”；以下是报告中与问题最接近的内容。"
+    assert "缅甸" not in rest
 
 
 def test_a_name_the_report_never_mentions_is_said_in_the_refusal(engine) -> None:
@@ -314,14 +315,20 @@ def test_character_bigrams_score_chinese_questions_only(engine) -> None:
 @pytest.mark.parametrize(
     ("topic", "missing", "chinese", "absent"),
     [
-        ("缅甸的保护责任履行情况", ("缅甸",), True, True),
+        ("上海合作组织在履行保护责任方面的作用", ("上海合作组织",), True, True),
         ("上海合作组织或集体安全条约组织在中亚防止暴行方面的作用", ("上海合作组织",), True, True),
+        ("缅甸的立场", ("缅甸",), True, True),
         ("缅甸和利比亚的情况", ("缅甸",), True, False),  # Libya is in the report
-        ("非洲联盟对缅甸的立场", ("缅甸",), True, False),  # the subject is the AU
+        ("缅甸的情况和利比亚的情况", ("缅甸",), True, False),
+        ("缅甸的邻国在预防暴行方面的作用", ("缅甸",), True, False),  # the neighbours' role
+        ("北约和非洲区域组织在预警合作中的作用", ("北约",), True, False),  # every word of the second is there
+        ("非洲联盟在缅甸问题上的立场", ("缅甸",), True, False),  # the subject is the AU
         ("集体安全条约组织的作用", (), True, False),  # no dictionary name: left to the score
         ("NATO's role in Libya", ("NATO",), False, True),
+        ("NATO\u2019s role in Libya", ("NATO",), False, True),
         ("the Shanghai Cooperation Organisation", ("Shanghai Cooperation Organisation",), False, True),
         ("Myanmar and Libya", ("Myanmar",), False, False),
+        ("Myanmar's neighbours", ("Myanmar",), False, False),
     ],
 )
 def test_a_topic_whose_subject_the_report_never_mentions(

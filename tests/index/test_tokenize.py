@@ -10,6 +10,7 @@ def test_character_bigrams_overlap_and_keep_latin_words_whole() -> None:
     assert character_bigrams("第 1973 (2011) 号决议") == ["第", "1973", "2011", "号决", "决议"]
     assert character_bigrams("NATO 与欧盟") == ["nato", "与欧", "欧盟"]
     assert character_bigrams("，。？") == []
+    assert character_bigrams("Côte d'Ivoire 的局势") == ["côte", "d", "ivoire", "的局", "局势"]
 
 
 def test_bigrams_see_shared_pieces_that_jieba_words_miss() -> None:
