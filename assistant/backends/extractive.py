@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from assistant.answertype import expected_types
 from assistant.backends.base import Draft, Evidence, EvidenceSentence
 from assistant.citations import format_citation
 from assistant.result import Turn
+from index.tokenize import character_bigrams
 
 MAX_SENTENCES = 3
 MAX_CHARS = 360
 KEEP_RATIO = 0.85
+# A best sentence that holds half the question's character bigrams, and at most 60 % of whose own bigrams are
+# not the question's, restates it; its next FOLLOWING sentences are quoted instead of the next best elsewhere.
+# Measured on the five splits against quoting by score alone (and the ceilings chosen after seeing all five):
+# at 0.6, 8 answers change, must-include rises on 6 (dev 0.772 -> 0.814) and falls on none; 0.4 changes 2;
+# 0.7 also lengthens 「哪两项决议」「哪一条」 answers, whose first sentence already holds the answer.
+RESTATES = 0.5
+NOVEL = 0.6
+FOLLOWING = 3
 ENGLISH_PREFACE = "The report is in Chinese; these are its sentences that answer your question:"
 
 
@@ -19,7 +29,7 @@ class ExtractiveBackend:
     description = "extractive · offline"
 
     def answer(self, evidence: Evidence) -> Draft:
-        chosen = choose_sentences(evidence.sentences)
+        chosen = choose_sentences(evidence.sentences, evidence.standalone_question or evidence.question)
         lines = [_cite(sentence, evidence.citation_labels) for sentence in chosen]
         body = "\n".join(lines)
         text = f"{ENGLISH_PREFACE}\n{body}" if evidence.language == "en" else body
@@ -35,13 +45,25 @@ class ExtractiveBackend:
         return None
 
 
-def choose_sentences(ranked: list[EvidenceSentence]) -> list[EvidenceSentence]:
-    """The best sentence, plus near-as-good ones while the answer stays short; in reading order."""
+def choose_sentences(ranked: list[EvidenceSentence], question: str = "") -> list[EvidenceSentence]:
+    """The best sentence, plus near-as-good ones while the answer stays short; in reading order. When the best
+    sentence only restates a question that asks for no fact of a kind (「为什么……」「……能带来哪些附加值？」,
+    not 「哪一年」), the sentences after it in its paragraph instead: the reasons or the list follow it there."""
     if not ranked:
         return []
     best = ranked[0]
     chosen = [best]
     length = len(best.text)
+    if question and not expected_types(question) and restates(question, best.text):
+        following = sorted(
+            (s for s in ranked if s.paragraph.key == best.paragraph.key and s.start >= best.end), key=lambda s: s.start
+        )
+        for sentence in following[:FOLLOWING]:
+            if length + len(sentence.text) > MAX_CHARS:
+                break  # the quoted sentences stay contiguous
+            chosen.append(sentence)
+            length += len(sentence.text)
+        return chosen
     for sentence in ranked[1:]:
         if len(chosen) >= MAX_SENTENCES or sentence.score < best.score * KEEP_RATIO:
             break
@@ -51,6 +73,16 @@ def choose_sentences(ranked: list[EvidenceSentence]) -> list[EvidenceSentence]:
         length += len(sentence.text)
     paragraph_order = {s.paragraph.key: i for i, s in reversed(list(enumerate(chosen)))}
     return sorted(chosen, key=lambda s: (paragraph_order[s.paragraph.key], s.start))
+
+
+def restates(question: str, sentence: str) -> bool:
+    """The sentence says what the question already says (「为什么安理会需要考虑周边国家的意见」 against 「安理会
+    成员……可能需要考虑周边国家和区域机构的意见」): the answer, the reasons or the list, follows it."""
+    asked = set(character_bigrams(question))
+    said = set(character_bigrams(sentence))
+    if len(asked) < 4 or not said:
+        return False
+    return len(asked & said) / len(asked) >= RESTATES and len(said - asked) / len(said) <= NOVEL
 
 
 def _cite(sentence: EvidenceSentence, labels: dict[str, str]) -> str:

@@ -337,3 +337,22 @@ def test_a_topic_whose_subject_the_report_never_mentions(
     from assistant.refusal import report_text, subject_absent
 
     assert subject_absent(topic, missing, chinese, report_text(engine.retriever)) is absent
+
+
+def test_a_sentence_restating_the_question_is_followed_by_what_comes_after_it(engine) -> None:
+    # the best sentence of paragraph 24 says the question again; the reasons are the sentences after it
+    result = engine.ask("报告为什么说不应推定区域和次区域安排提出的见解总是正确的？")
+    lines = result.answer.splitlines()
+    assert lines[0].startswith("尽管区域和次区域安排在此类情况下往往会提出独特的宝贵见解")
+    assert "更远距离" in lines[1] and all(line.endswith("[第24段]") for line in lines)
+    # a question for a fact of a kind is answered by the sentence holding it, alone
+    assert len(engine.ask("东盟政府间人权委员会是哪一年启动的？").answer.splitlines()) == 1
+
+
+def test_restating_needs_most_of_the_question_and_little_else() -> None:
+    from assistant.backends.extractive import restates
+
+    question = "为什么安理会在决定采取何种行动时需要考虑周边国家和区域机构的意见？"
+    assert restates(question, "安理会成员在决定采取何种行动方案时，可能需要考虑周边国家和区域机构的意见。")
+    assert not restates(question, "距实地事件更近国家和民间社会团体可能掌握更详细的信息。")  # the answer
+    assert not restates("为什么？", "为什么")  # too short to say
