@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from assistant.answertype import expected_types
@@ -18,6 +19,8 @@ KEEP_RATIO = 0.85
 # Measured on the five splits against quoting by score alone (and the ceilings chosen after seeing all five):
 # at 0.6, 8 answers change, must-include rises on 6 (dev 0.772 -> 0.814) and falls on none; 0.4 changes 2;
 # 0.7 also lengthens 「哪两项决议」「哪一条」 answers, whose first sentence already holds the answer.
+_REASON = re.compile(r"因为|由于|鉴于|之所以")
+_CONCLUSION = re.compile(r"\W*(?:因此|所以|因而|故而|由此)")
 RESTATES = 0.5
 NOVEL = 0.6
 FOLLOWING = 3
@@ -29,7 +32,9 @@ class ExtractiveBackend:
     description = "extractive · offline"
 
     def answer(self, evidence: Evidence) -> Draft:
-        chosen = choose_sentences(evidence.sentences, evidence.standalone_question or evidence.question)
+        # a follow-up's standalone question carries the previous one (「…哪一年启动的？ 为什么？」): not judged
+        rewritten = evidence.standalone_question not in ("", evidence.question)
+        chosen = choose_sentences(evidence.sentences, "" if rewritten else evidence.question)
         lines = [_cite(sentence, evidence.citation_labels) for sentence in chosen]
         body = "\n".join(lines)
         text = f"{ENGLISH_PREFACE}\n{body}" if evidence.language == "en" else body
@@ -55,15 +60,18 @@ def choose_sentences(ranked: list[EvidenceSentence], question: str = "") -> list
     chosen = [best]
     length = len(best.text)
     if question and not expected_types(question) and restates(question, best.text):
+        visible = len(best.paragraph.plain_text)  # not the footnotes appended after it
         following = sorted(
-            (s for s in ranked if s.paragraph.key == best.paragraph.key and s.start >= best.end), key=lambda s: s.start
+            (s for s in ranked if s.paragraph.key == best.paragraph.key and best.end <= s.start and s.end <= visible),
+            key=lambda s: s.start,
         )
         for sentence in following[:FOLLOWING]:
             if length + len(sentence.text) > MAX_CHARS:
                 break  # the quoted sentences stay contiguous
             chosen.append(sentence)
             length += len(sentence.text)
-        return chosen
+        if len(chosen) > 1:
+            return chosen
     for sentence in ranked[1:]:
         if len(chosen) >= MAX_SENTENCES or sentence.score < best.score * KEEP_RATIO:
             break
@@ -76,8 +84,12 @@ def choose_sentences(ranked: list[EvidenceSentence], question: str = "") -> list
 
 
 def restates(question: str, sentence: str) -> bool:
-    """The sentence says what the question already says (「为什么安理会需要考虑周边国家的意见」 against 「安理会
-    成员……可能需要考虑周边国家和区域机构的意见」): the answer, the reasons or the list, follows it."""
+    """The sentence says what the question already says and nothing of why (「为什么不应推定区域和次区域安排提出的见解
+    总是正确的？」 against 「尽管……往往会提出独特的宝贵见解，但不应因此推定他们提出的见解总是正确的。」): the
+    answer, the reasons or the list, follows it. Not a sentence that gives a reason (「因为」「由于」) or draws a
+    conclusion from the one before it (「因此……」); and only for Chinese questions, whose words a sentence can share."""
+    if _REASON.search(sentence) or _CONCLUSION.match(sentence):
+        return False
     asked = set(character_bigrams(question))
     said = set(character_bigrams(sentence))
     if len(asked) < 4 or not said:

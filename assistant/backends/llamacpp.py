@@ -352,7 +352,7 @@ def format_context(evidence: Evidence, budget_chars: int) -> str:
     The first choice is always kept; further sentences are added best first while they fit, from at most
     `MAX_PARAGRAPHS` paragraphs. Without ranked sentences, the first paragraphs are cut to the budget.
     """
-    chosen = choose_sentences(evidence.sentences, budget_chars)
+    chosen = context_sentences(evidence.sentences, budget_chars)
     groups: list[tuple[Paragraph, str]] = []
     if chosen:
         for paragraph in _in_retrieval_order([s.paragraph for s in chosen], evidence.paragraphs):
@@ -375,7 +375,7 @@ def format_context(evidence: Evidence, budget_chars: int) -> str:
     )
 
 
-def choose_sentences(ranked: Sequence[EvidenceSentence], budget_chars: int) -> list[EvidenceSentence]:
+def context_sentences(ranked: Sequence[EvidenceSentence], budget_chars: int) -> list[EvidenceSentence]:
     """Best first while they fit the budget, from at most `MAX_PARAGRAPHS` paragraphs; the best always."""
     chosen: list[EvidenceSentence] = []
     paragraphs: set[str] = set()

@@ -356,3 +356,16 @@ def test_restating_needs_most_of_the_question_and_little_else() -> None:
     assert restates(question, "安理会成员在决定采取何种行动方案时，可能需要考虑周边国家和区域机构的意见。")
     assert not restates(question, "距实地事件更近国家和民间社会团体可能掌握更详细的信息。")  # the answer
     assert not restates("为什么？", "为什么")  # too short to say
+    # a sentence giving the reason, or concluding from the one before it, is not followed
+    assert not restates("为什么制裁措施需要数月之后才能见成效？", "因为这些制裁措施需要数月之后才能见成效。")
+    assert not restates(question, "因此，安理会成员在决定采取何种行动方案时，可能需要考虑周边国家和区域机构的意见。")
+
+
+def test_what_follows_a_restating_sentence_is_never_a_footnote_nor_for_a_follow_up(engine) -> None:
+    # paragraph 2's last sentence is followed only by its footnote, which is not quoted as the reason
+    result = engine.ask("为什么涉及经济和社会问题的第九章和第十章并未提及区域安排？")
+    assert "脚注" not in result.answer
+    first = engine.ask("就加强第二个支柱的结构性预防部分而言，区域和次区域安排能带来哪些附加值？")
+    assert len(first.answer.splitlines()) > 1  # the list after the restating sentence
+    follow_up = engine.ask("为什么？", [Turn(first.question, first.answer, tuple(first.citations))])
+    assert follow_up.answer != first.answer
