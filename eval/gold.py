@@ -23,12 +23,14 @@ HELDOUT_GOLD = EVAL_DIR / "heldout.jsonl"
 FRESH_GOLD = EVAL_DIR / "fresh.jsonl"
 FRESH2_GOLD = EVAL_DIR / "fresh2.jsonl"
 FRESH3_GOLD = EVAL_DIR / "fresh3.jsonl"
+FRESH4_GOLD = EVAL_DIR / "fresh4.jsonl"
 SPLITS: dict[str, Path] = {
     "dev": DEFAULT_GOLD,
     "heldout": HELDOUT_GOLD,
     "fresh": FRESH_GOLD,
     "fresh2": FRESH2_GOLD,
     "fresh3": FRESH3_GOLD,
+    "fresh4": FRESH4_GOLD,
 }
 REQUIRED_FIELDS: dict[str, type] = {
     "id": str,

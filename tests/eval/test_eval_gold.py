@@ -12,6 +12,7 @@ from eval.gold import (
     DEFAULT_GOLD,
     FRESH2_GOLD,
     FRESH3_GOLD,
+    FRESH4_GOLD,
     FRESH_GOLD,
     HELDOUT_GOLD,
     GoldError,
@@ -20,7 +21,7 @@ from eval.gold import (
 )
 
 
-@pytest.mark.parametrize("path", [DEFAULT_GOLD, HELDOUT_GOLD, FRESH_GOLD, FRESH2_GOLD, FRESH3_GOLD])
+@pytest.mark.parametrize("path", [DEFAULT_GOLD, HELDOUT_GOLD, FRESH_GOLD, FRESH2_GOLD, FRESH3_GOLD, FRESH4_GOLD])
 def test_committed_gold_files_are_valid(path: Path, eval_engine: Any) -> None:
     gold = load_gold(path)
     assert len(gold.items) >= (80 if path == DEFAULT_GOLD else 10)
@@ -33,6 +34,7 @@ def test_splits_and_hash(tmp_path: Path, small_gold_items: list[dict[str, Any]],
     assert load_gold(HELDOUT_GOLD).split == "heldout"
     assert load_gold(FRESH2_GOLD).split == "fresh2"
     assert load_gold(FRESH3_GOLD).split == "fresh3"
+    assert load_gold(FRESH4_GOLD).split == "fresh4"
     a = load_gold(gold_writer(tmp_path / "a.jsonl", small_gold_items))
     b = load_gold(gold_writer(tmp_path / "b.jsonl", small_gold_items))
     assert a.split == "a" and a.sha256 == b.sha256
