@@ -74,6 +74,8 @@ _ENGLISH_COUNTER = {"article": "条", "chapter": "章"}
 _DAY = re.compile(r"(?:(\d+|[一二三四五六七八九十]+)月)?(\d+|[一二三四五六七八九十]+)[日号]")
 _CHINESE_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 _ASKED_MONTH = re.compile(r"(\d+|[一二三四五六七八九十]+)月(?:几|哪)")
+# 「7月那场对话在哪一天举行」: the month names the event whose day is asked (not 「提出7月举办对话的那场……」)
+_EVENT_MONTH = re.compile(r"(?<![\d个])(\d{1,2}|[一二三四五六七八九十]+)月(?:的|份的?)?(?:那|这)[场次]")
 _MONTH = re.compile(r"\d+\s*月|[一二三四五六七八九十]+月")
 _COUNT = re.compile(
     r"(?<![\d/第])(\d+(?:\.\d+)?|[二三四五六七八九十百千万两][一二三四五六七八九十百千万两]*)(?![\d/])"
@@ -139,8 +141,8 @@ def _new_instances(kind: AnswerType, question: str, evidence: str) -> set[str]:
 
 
 def _asked_month(question: str) -> str | None:
-    """The month of 「7月几号」「八月几号」, in digits."""
-    asked = _ASKED_MONTH.search(question)
+    """The month of 「7月几号」「八月几号」, or of the event 「7月那场对话」 whose day is asked, in digits."""
+    asked = _ASKED_MONTH.search(question) or _EVENT_MONTH.search(question)
     return _month_digits(asked.group(1)) if asked else None
 
 

@@ -53,6 +53,10 @@ def test_a_day_must_fall_in_the_month_asked() -> None:
     assert missing_types("2010年的对话是8月几号？", evidence) == set()
     assert missing_types("2010年的对话是八月几号？", evidence) == set()  # months in Chinese numerals too
     assert missing_types("2010年的对话是十二月几号？", evidence) == {T.DAY}
+    # the month naming the event whose day is asked; not a month inside a clause about something else
+    assert missing_types("2011 年 7 月那场对话具体定在哪一天举行？", evidence) == {T.DAY}
+    assert missing_types("2010年8月的那场对话是哪一天？", evidence) == set()
+    assert missing_types("提出2011年7月举办对话的那场互动对话是哪天举行的？", evidence) == set()
 
 
 def test_a_resolution_number_is_not_a_date_but_its_year_is() -> None:
