@@ -174,6 +174,11 @@ def _instances(kind: AnswerType, text: str) -> set[str]:
     return _places(text)
 
 
+def full_person_names(text: str) -> set[str]:
+    """Names written in full with the middle dot: 「拉特科·姆拉迪奇」「西里尔·福斯特」."""
+    return set(_PERSON_NAME.findall(text))
+
+
 def _places(text: str) -> set[str]:
     """Place names (jieba's `ns`), not regions, nor a place naming a people (「波斯尼亚塞族」「卢旺达人」):
     「前波斯尼亚塞族……将军」 says who he is, not where anything happened."""

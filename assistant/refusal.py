@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.answertype import AnswerType, expected_types, missing_types
+from assistant.answertype import AnswerType, expected_types, full_person_names, missing_types
 from assistant.evidence import term_coverage
 from assistant.injection import addresses_assistant
 from assistant.partial import list_items
@@ -249,13 +249,18 @@ def should_refuse(features: RefusalFeatures, thresholds: RefusalThresholds) -> b
 
 
 def _answer_missing(retriever: Retriever, signals: Signals, top: list[Hit], question: str, focus_missing: bool) -> bool:
-    """No answer of the expected kind in the best sentences — or a quantity of something the report never
+    """No answer of the expected kind in the best sentences, or none in those of them naming the person the
+    question names — or a quantity of something the report never
     names (`focus_missing`: 「预算总额是多少」: 「总额」 occurs nowhere, so no number in it can be that amount),
     or no number in the best sentences that name what is counted ("how many refugees": 「大量难民」 has none,
     and 「两名特别顾问」 in another sentence counts advisers)."""
     sentences = _evidence(retriever, signals, top)
     if missing_types(question, "\n".join(sentences)):
         return True
+    people = [[name] for name in people_named(retriever, question)]
+    naming = [sentence for sentence in sentences if holds_any(compact(sentence), people)]
+    if naming and all(missing_types(question, sentence) for sentence in naming):
+        return True  # 「姆拉迪奇是在哪个国家被逮捕的」: the sentence about him names no country; others do
     if AnswerType.QUANTITY not in expected_types(question):
         return False
     if signals.chinese:
@@ -272,6 +277,23 @@ def _answer_missing(retriever: Retriever, signals: Signals, top: list[Hit], ques
     if naming and all(AnswerType.QUANTITY in missing_types(question, sentence) for sentence in naming):
         return True
     return signals.chinese and focus_missing
+
+
+def people_named(retriever: Retriever, question: str) -> list[str]:
+    """The persons the question names by a part of a name the reports write in full (「姆拉迪奇」 of
+    「拉特科·姆拉迪奇」): the longest end of the part before the dot, or start of the part after it, that the question
+    holds. (jieba cuts these transliterations apart — 拉/特科 —, so the parts are matched as text.)"""
+    named = []
+    for full in _full_names(report_text(retriever)):
+        before, after = full.split("·", 1)
+        ends = [before[i:] for i in range(len(before) - 1)] + [after[:j] for j in range(len(after), 1, -1)]
+        named.extend(part for part in ends if part in question)
+    return [part for part in named if not any(part != other and part in other for other in named)]
+
+
+@lru_cache(maxsize=4)
+def _full_names(text: str) -> frozenset[str]:
+    return frozenset(full_person_names(text))
 
 
 def _evidence(retriever: Retriever, signals: Signals, top: list[Hit]) -> list[str]:

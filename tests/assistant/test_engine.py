@@ -98,6 +98,10 @@ def test_refusal_when_the_report_does_not_cover_it(engine, question: str) -> Non
         ("How many internally displaced persons are there in Africa?", True),
         ("秘书长有几名特别顾问？", False),  # 「我的两名特别顾问」
         ("联合国帮助调解了多少个危机局势？", False),  # 「三十多个危机局势」
+        # the answer about a person stands in the sentences naming him: 「……逮捕前波斯尼亚塞族拉特科·姆拉迪奇将军」
+        # gives the month, not the country (which other best sentences name)
+        ("姆拉迪奇是在哪个国家被逮捕的？", True),
+        ("姆拉迪奇是在哪一年被逮捕的？", False),
     ],
 )
 def test_a_count_must_be_in_a_sentence_naming_what_is_counted(engine, question: str, refused: bool) -> None:
