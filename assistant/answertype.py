@@ -150,9 +150,9 @@ def _month_digits(month: str) -> str:
     """「八」→「8」, 「十二」→「12」, 「8」 unchanged: the report writes months in digits, a question may not."""
     if month.isdigit():
         return str(int(month))
-    tens, _, units = month.rpartition("十")
     if "十" not in month:
         return str(_CHINESE_DIGITS.get(month, 0))
+    tens, _, units = month.rpartition("十")
     return str(10 * (_CHINESE_DIGITS.get(tens, 1) if tens else 1) + _CHINESE_DIGITS.get(units, 0))
 
 

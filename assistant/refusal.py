@@ -283,17 +283,20 @@ def people_named(retriever: Retriever, question: str) -> list[str]:
     """The persons the question names by a part of a name the reports write in full (「姆拉迪奇」 of
     「拉特科·姆拉迪奇」): the longest end of the part before the dot, or start of the part after it, that the question
     holds. (jieba cuts these transliterations apart — 拉/特科 —, so the parts are matched as text.)"""
-    named = []
-    for full in _full_names(report_text(retriever)):
-        before, after = full.split("·", 1)
-        ends = [before[i:] for i in range(len(before) - 1)] + [after[:j] for j in range(len(after), 1, -1)]
-        named.extend(part for part in ends if part in question)
+    named = [part for part in _name_parts(retriever) if part in question]
     return [part for part in named if not any(part != other and part in other for other in named)]
 
 
 @lru_cache(maxsize=4)
-def _full_names(text: str) -> frozenset[str]:
-    return frozenset(full_person_names(text))
+def _name_parts(retriever: Retriever) -> tuple[str, ...]:
+    """Every end (two characters or more) of the part before the dot of a full name, and every start of the part
+    after it."""
+    parts = []
+    for full in sorted(full_person_names(report_text(retriever))):
+        before, after = full.split("·", 1)
+        parts.extend(before[i:] for i in range(len(before) - 1))
+        parts.extend(after[:j] for j in range(len(after), 1, -1))
+    return tuple(parts)
 
 
 def _evidence(retriever: Retriever, signals: Signals, top: list[Hit]) -> list[str]:

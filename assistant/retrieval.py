@@ -121,19 +121,13 @@ class Retriever:
         tokens = tokenize(query)
         chinese = cjk_share(query) >= 0.3
         concepts = [] if chinese else english_concepts(query, self.stored.bridge, self.vocabulary, keep_unknown=True)
-        characters = np.zeros(count, np.float32)
         if chinese:
-            known = [t for t in tokens if t in self.vocabulary]
-            lexical = self._bm25(known) if known else np.zeros(count, np.float32)
-            bigrams = [b for b in character_bigrams(query) if b in self.bigram_vocabulary]
-            if bigrams:
-                characters = np.asarray(self.bigram_bm25.get_scores(bigrams), dtype=np.float32)
+            lexical = _bm25_scores(self.bm25, self.vocabulary, tokens, count)
+            characters = _bm25_scores(self.bigram_bm25, self.bigram_vocabulary, character_bigrams(query), count)
         else:
             lexical = self._bridged_bm25(concepts)
+            characters = np.zeros(count, np.float32)
         return Signals(paragraph, sentence, lexical, characters, best_sentence, tokens, chinese, query_vector, concepts)
-
-    def _bm25(self, tokens: list[str]) -> np.ndarray:
-        return np.asarray(self.bm25.get_scores(tokens), dtype=np.float32)
 
     def _bridged_bm25(self, concepts: list[list[str]]) -> np.ndarray:
         """BM25 of an English question through the dictionary bridge: each concept counts once, by its best
@@ -143,7 +137,7 @@ class Retriever:
         for words in concepts:
             known = [w for w in words if w in self.vocabulary]
             if known:
-                total += np.max([self._bm25([w]) for w in known], axis=0)
+                total += np.max([_bm25_scores(self.bm25, self.vocabulary, [w], len(total)) for w in known], axis=0)
         return total
 
     def rank(self, signals: Signals, boost: dict[str, float] | None = None, limit: int | None = None) -> list[Hit]:
@@ -196,6 +190,14 @@ class Retriever:
         """Row indices and (start, end) spans of a paragraph's sentences."""
         rows = np.flatnonzero(self.sentence_owner == self.position[key])
         return rows, self.stored.sentence_spans[rows]
+
+
+def _bm25_scores(index, vocabulary: set[str], tokens: list[str], count: int) -> np.ndarray:
+    """BM25 of every paragraph for the tokens the index knows; zeros when it knows none."""
+    known = [token for token in tokens if token in vocabulary]
+    if not known:
+        return np.zeros(count, dtype=np.float32)
+    return np.asarray(index.get_scores(known), dtype=np.float32)
 
 
 def _document_frequency(corpus_tokens: Iterable[list[str]]) -> dict[str, int]:

@@ -68,9 +68,9 @@ _RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\W_\u3400-\u9fff\uf900-\ufa
 def character_bigrams(text: str) -> list[str]:
     """Overlapping pairs of Chinese characters (a lone character stays whole) plus Latin words and numbers.
 
-    A second lexical view that does not depend on where jieba cuts: 「审判机构」 and 「国际刑事法院」 share
-    no jieba word, and a reworded question often shares two-character pieces with the paragraph that its
-    words, cut differently, miss.
+    A second lexical view that does not depend on where jieba cuts: jieba keeps 「人道主义」 and 「人道援助」
+    whole, so they share no word, but they share 「人道」; a reworded question often shares two-character pieces
+    with the paragraph that its words, cut differently, miss.
     """
     pieces = []
     for run in _RUNS.findall(normalize(text)):
