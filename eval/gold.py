@@ -24,6 +24,7 @@ FRESH_GOLD = EVAL_DIR / "fresh.jsonl"
 FRESH2_GOLD = EVAL_DIR / "fresh2.jsonl"
 FRESH3_GOLD = EVAL_DIR / "fresh3.jsonl"
 FRESH4_GOLD = EVAL_DIR / "fresh4.jsonl"
+FRESH5_GOLD = EVAL_DIR / "fresh5.jsonl"
 SPLITS: dict[str, Path] = {
     "dev": DEFAULT_GOLD,
     "heldout": HELDOUT_GOLD,
@@ -31,6 +32,7 @@ SPLITS: dict[str, Path] = {
     "fresh2": FRESH2_GOLD,
     "fresh3": FRESH3_GOLD,
     "fresh4": FRESH4_GOLD,
+    "fresh5": FRESH5_GOLD,
 }
 REQUIRED_FIELDS: dict[str, type] = {
     "id": str,
