@@ -2,7 +2,7 @@
 Chinese questions, BM25 over character bigrams.
 
 Each signal is scaled to [0, 1] across the candidates of one query and they are mixed with
-weights learned on the development gold set (`assistant/data/fusion.json`, written by
+weights learned on the pooled gold splits (`assistant/data/fusion.json`, written by
 `python -m eval tune`). English questions share no words with a Chinese report: their lexical signal
 is BM25 over the Chinese words a CC-CEDICT bridge gives for their English words (`index/bridge.py`),
 with its own learned weights.

@@ -1,16 +1,21 @@
-"""Learn the fusion weights and refusal thresholds on the development gold set, with cross-validation.
+"""Learn the fusion weights and refusal thresholds on the seen gold splits, with cross-validation.
 
-`python -m eval tune [--gold eval/gold.jsonl] [--heldout eval/heldout.jsonl] [--write]`
+`python -m eval tune [--train dev heldout fresh fresh2 fresh3 fresh4] [--write]`
 
-The per-signal scores of every question are computed once; weights are then searched on a grid
-over the simplex (steps of 0.1), separately for Chinese and for English questions. Five-fold
-cross-validation (repeated over three shuffles) reports how well weights chosen on four folds do on
-the fifth, so a result that only fits the questions it was tuned on shows up as a gap. Fusion weights
-move away from the shipped ones (assistant/data/fusion.json) only when the grid beats them by two or
+The splits named by `--train` are pooled (by default every split whose misses have been read: the
+development split and the four blind splits after their first runs, 322 questions). The per-signal scores of
+every question are computed once; weights are then searched on a grid over the simplex (steps of 0.1),
+separately for Chinese and for English questions. Five-fold cross-validation (repeated over three shuffles)
+reports how well weights chosen on four folds do on the fifth, and leave-one-split-out scores each split with
+what the others chose, so a result that only fits the questions it was tuned on shows up as a gap. Fusion
+weights move away from the shipped ones (assistant/data/fusion.json) only when the grid beats them by two or
 more questions at rank 1, so the result of `--write` depends on what is shipped; cross-validation measures
-the grid's own choice instead, since the shipped weights have seen every fold. The held-out split
-is only scored, never used to choose. `--write` stores the weights chosen on the whole development split
-in assistant/data/fusion.json and assistant/data/refusal.json.
+the grid's own choice instead, since the shipped weights have seen every fold. `--write` stores the weights
+chosen on the whole pool in assistant/data/fusion.json and assistant/data/refusal.json.
+
+Why pool (measured 2026-11-27): weights and thresholds chosen on the development split alone, scored on the
+five other splits, reach hit@1 108/119, refusal 47/65, 1 false refusal; chosen on the other splits each
+time (leave-one-split-out), 111/119, 49/65, 1.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from statistics import NormalDist
 
 import numpy as np
 
@@ -33,17 +39,25 @@ from assistant.refusal import REFUSAL_FILE, RefusalFeatures, RefusalThresholds, 
 from assistant.result import Turn
 from assistant.retrieval import FUSION_FILE, FusionWeights, Signals
 from assistant.settings import Settings
+from eval.gold import SPLITS
 
 FOLDS = 5
 CV_REPEATS = 3
 # The target is at most 5 % false refusals; training allows fewer, because a cut fitted to exactly 5 %
 # refuses more answerable questions it has not seen. Measured: trained at 5 % → cross-validated false
-# refusals 0.078, held-out 0.158; trained at 2 % → 0.031 and 0.000, with the same refusal rates.
-TRAIN_FALSE_REFUSALS = 0.02
-Z_FALSE_REFUSALS = 2.054  # the standard normal's 98th percentile
+# refusals 0.078, held-out 0.158; trained at 2 % → 0.031 and 0.000, with the same refusal rates (dev alone,
+# 95 answerable questions). On the pool of six splits (215 answerable) 1 % can be placed, and leave-one-split-out
+# shows the need: cut at 2 %, the five other splits' choice refused 9 of dev's 88 answerable questions (0.102),
+# cut at 1 %, 2 (0.023), the other splits' figures unchanged; the 2 % cut chosen on the whole pool refused
+# 「区域组织在预警中扮演什么角色？」 (tests/assistant/test_engine.py).
+TRAIN_FALSE_REFUSALS = 0.01
+Z_FALSE_REFUSALS = NormalDist().inv_cdf(1 - TRAIN_FALSE_REFUSALS)  # 2.326
 MIN_GAIN_QUESTIONS = 2
 GRID = [round(x, 1) for x in np.arange(0, 1.01, 0.1)]
 MIX_GRID = [0.0, 0.02, 0.05, 0.1, 0.2]
+# Every split whose misses have been read while changing the code: 322 questions, 107 unanswerable. The split
+# written last (fresh5) stays out, so that it measures questions nothing was chosen on.
+TRAIN_SPLITS = ["dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4"]
 
 
 @dataclass
@@ -162,18 +176,18 @@ class Cut:
 
 
 def _cut(answerable: list[float], unanswerable: list[float]) -> Cut | None:
-    """The threshold that refuses at most 2 % of the answerable scores, placed half-way between the lowest
+    """The threshold that refuses at most 1 % of the answerable scores, placed half-way between the lowest
     answerable score it keeps and the highest unanswerable score it refuses (a maximum-margin cut: a new
-    answerable question a little below the ones seen is not refused at once). With fewer than 50 answerable
-    scores the "lowest kept" is the normal estimate of their 2 % quantile when that is lower than every score
+    answerable question a little below the ones seen is not refused at once). With fewer than 100 answerable
+    scores the "lowest kept" is the normal estimate of their 1 % quantile when that is lower than every score
     seen, and the margin is measured from it."""
     if not answerable:
         return None
     ordered = sorted(answerable)
     lowest_kept = ordered[int(np.floor(TRAIN_FALSE_REFUSALS * len(ordered)))]
     if 2 < len(ordered) < 1 / TRAIN_FALSE_REFUSALS:
-        # Too few scores to place a 2 % quantile (in practice the English questions: 20 on dev, about 16 in a
-        # CV fold): estimate it from their mean and spread instead of trusting the lowest one seen. Measured
+        # Too few scores to place a 1 % quantile (in practice the English questions: 50 in the pool, about 40 in
+        # a CV fold): estimate it from their mean and spread instead of trusting the lowest one seen. Measured
         # (3 x 5-fold CV on dev): refusals 0.857 → 0.825, false refusals 0.034 → 0.023; "What role can the
         # African Union Panel of the Wise play?" was refused under the lowest-seen cut.
         lowest_kept = min(lowest_kept, float(np.mean(ordered) - Z_FALSE_REFUSALS * np.std(ordered, ddof=1)))
@@ -191,7 +205,7 @@ def _better(cut: Cut, best: Cut | None) -> bool:
 
 def best_thresholds(engine: Engine, cases: list[Case], weights: FusionWeights) -> RefusalThresholds:
     """Search the combination weights, Chinese questions first, then English; per candidate, the cut keeps
-    false refusals ≤ 2 %; the most refusals win, then the widest margin."""
+    false refusals ≤ 1 %; the most refusals win, then the widest margin."""
     # questions addressed to the assistant are refused by rule: the cut has no say in them
     features = [(c, f) for c, f in _features(engine, cases, weights) if not f.addresses_assistant]
     chinese = [(c, f) for c, f in features if f.chinese and f.has_terms]
@@ -260,37 +274,51 @@ def cross_validate(engine: Engine, cases: list[Case]) -> dict:
     }
 
 
+def leave_one_split_out(engine: Engine, splits: dict[str, list[Case]]) -> dict:
+    """Each split scored with weights and thresholds chosen on all the others: the splits were written by
+    different people at different times, so this is the nearest the seen questions come to a new author's."""
+    out = {}
+    for held, test in splits.items():
+        train = [c for name, cases in splits.items() if name != held for c in cases]
+        weights = best_weights(engine, train)
+        thresholds = best_thresholds(engine, train, weights)
+        out[held] = {"hit@1": _score(engine, test, weights)[0], **refusal_rates(engine, test, weights, thresholds)}
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval tune", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--gold", type=Path, default=Path("eval/gold.jsonl"))
-    parser.add_argument("--heldout", type=Path, default=Path("eval/heldout.jsonl"))
+    parser.add_argument(
+        "--train",
+        nargs="+",
+        choices=sorted(SPLITS),
+        default=TRAIN_SPLITS,
+        help=f"the splits to learn from (default: {' '.join(TRAIN_SPLITS)}, every split whose misses have been read)",
+    )
     parser.add_argument("--write", action="store_true", help="store the chosen weights and thresholds")
     args = parser.parse_args(argv)
     engine = open_engine(Settings.from_env())
-    dev = load_cases(engine, args.gold)
-    heldout = load_cases(engine, args.heldout) if args.heldout.exists() else []
-    report: dict = {"dev_cases": len(dev), "heldout_cases": len(heldout)}
+    splits = {name: load_cases(engine, SPLITS[name]) for name in args.train}
+    pooled = [c for cases in splits.values() for c in cases]
+    report: dict = {"cases": {name: len(cases) for name, cases in splits.items()}}
     for name, weights in (
         ("bm25_only", FusionWeights(0, 0, 1, 0, english_paragraph=0, english_sentence=0, english_lexical=1)),
         ("dense_only", FusionWeights(0.5, 0.5, 0, 0, english_paragraph=0.5, english_sentence=0.5, english_lexical=0)),
     ):
-        report[name] = {
-            "dev_hit@1": _score(engine, dev, weights)[0],
-            "heldout_hit@1": _score(engine, heldout, weights)[0],
-        }
-    report["cross_validation_on_dev"] = cross_validate(engine, dev)
-    weights = best_weights(engine, dev, incumbent=FusionWeights.load())
-    thresholds = best_thresholds(engine, dev, weights)
+        report[name] = {"hit@1": _score(engine, pooled, weights)[0]}
+    report["cross_validation"] = cross_validate(engine, pooled)
+    if len(splits) > 1:
+        report["leave_one_split_out"] = leave_one_split_out(engine, splits)
+    weights = best_weights(engine, pooled, incumbent=FusionWeights.load())
+    thresholds = best_thresholds(engine, pooled, weights)
     report["chosen"] = {"weights": asdict(weights), "thresholds": asdict(thresholds)}
-    report["dev"] = {"hit@1": _score(engine, dev, weights)[0], **refusal_rates(engine, dev, weights, thresholds)}
-    if heldout:
-        report["heldout"] = {
-            "hit@1": _score(engine, heldout, weights)[0],
-            **refusal_rates(engine, heldout, weights, thresholds),
-        }
+    report["in_sample"] = {
+        name: {"hit@1": _score(engine, cases, weights)[0], **refusal_rates(engine, cases, weights, thresholds)}
+        for name, cases in splits.items()
+    }
     print(json.dumps(report, ensure_ascii=False, indent=1))
     if args.write:
-        note = f"chosen by `python -m eval tune --write` on {args.gold.name}; see eval/tune.py"
+        note = f"chosen by `python -m eval tune --write` on the splits {', '.join(args.train)}; see eval/tune.py"
         FUSION_FILE.write_text(
             json.dumps({"note": note, "weights": asdict(weights)}, indent=1) + "\n", encoding="utf-8"
         )
