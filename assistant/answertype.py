@@ -67,7 +67,12 @@ _ASKS = {
     ),
 }
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?=\s*年|\D|$)")
-_IDENTIFIER = re.compile(r"[A-Z]+(?:/[A-Z0-9.]+)+|\d+/\d+|(?<!\d)\d{3,4}\s*\(\s*\d{4}\s*\)|第\s*\d{3,4}\s*号")
+# 「A/64/864」「63/308」「第1973(2011)号」 and the session-numbered style 「第117(XXXXII)07号」 (African Commission),
+# 「1514 (XV)」 (General Assembly); matched on `compact` text, which is lower-cased
+_IDENTIFIER = re.compile(
+    r"[A-Z]+(?:/[A-Z0-9.]+)+|\d+/\d+|(?<!\d)\d{3,4}\s*\(\s*\d{4}\s*\)|(?<!\d)\d{1,4}\s*\(\s*[IVXLCivxlc]+\s*\)\s*\d*"
+    r"|第\s*\d{3,4}\s*号"
+)
 _RESOLUTION_NUMBER = re.compile(r"(?<!\d)\d{3,4}(?=\s*\(\s*\d{4}\s*\))")
 _ORDINAL = re.compile(r"第\s*(\d+|[一二三四五六七八九十百]+)(?!\d)\s*(\w?)")
 _ENGLISH_COUNTER = {"article": "条", "chapter": "章"}

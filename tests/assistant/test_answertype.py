@@ -65,6 +65,13 @@ def test_a_resolution_number_is_not_a_date_but_its_year_is() -> None:
     assert missing_types("这是安理会第几次援引保护责任？", evidence) == {T.ORDINAL}  # 「第1973(2011)号」 is no ordinal
 
 
+def test_a_session_numbered_resolution_is_a_document_number() -> None:
+    evidence = "在关于加强非洲保护责任的第117(XXXXII)07号决议中，非洲人权和人民权利委员会决定……"
+    assert missing_types("非洲人权和人民权利委员会那项决议的编号是多少？", evidence) == set()
+    assert missing_types("大会那项决议的编号是多少？", "大会第1514 (XV)号决议。") == set()
+    assert missing_types("决议编号是多少？", "委员会通过了一项决议。") == {T.IDENTIFIER}
+
+
 def test_counts_need_the_asked_classifier_and_years_are_not_counts() -> None:
     assert missing_types("智者小组由几名成员组成？", "非洲联盟在不漠视和不干预两种立场之间选择了前者。") == {T.QUANTITY}
     assert missing_types("智者小组由几名成员组成？", "智者小组由五名成员组成。") == set()
