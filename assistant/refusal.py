@@ -18,7 +18,8 @@ paragraph 29, but 「预算」 occurs nowhere):
   the sentences naming it are the answer, however low the similarity of so generic a wording (and always
   refused when the topic is only names the report never mentions: 「报告提到缅甸了吗？」);
 * `subject_missing` — such a question's topic is about something never mentioned, a missing name heading it
-  (「报告如何评价缅甸的保护责任履行情况」, "How does the report assess NATO's role in Libya?"): always refused;
+  (「报告如何评价缅甸的保护责任履行情况」, "How does the report assess NATO's role in Libya?"), or a Chinese
+  question's grammatical subject is (「上海合作组织在履行保护责任方面做了哪些工作？」): always refused;
 * `addresses_assistant` — the question asks for the assistant's instructions, settings or a role
   (prompt injection, `assistant/injection.py`): always refused;
 * `answer_missing` — the question asks for a kind of answer (a quantity, a day, a date, a person, a
@@ -166,7 +167,8 @@ def refusal_features(retriever: Retriever, signals: Signals, hits: list[Hit], qu
         topic=topic or "",
         topic_words=tuple(map(tuple, words)),
         topic_covered=any(holds_all(compact(hit.paragraph.searchable_text), words) for hit in top),
-        subject_missing=subject_absent(topic or "", missing, signals.chinese, report_text(retriever)),
+        subject_missing=subject_absent(topic or "", missing, signals.chinese, report_text(retriever))
+        or (signals.chinese and leading_subject_absent(question, missing, report_text(retriever))),
     )
 
 
@@ -199,20 +201,48 @@ def subject_absent(topic: str, missing: Sequence[str], chinese: bool, corpus: st
     (Libya is there), 「北约和非洲区域组织……」 (every word of the second is in the report)."""
     if not topic or not missing:
         return False
-    names = {name.lower() for name in missing}
     topic = topic.replace("\u2019", "'")
     if chinese:
         cuts = [i for i in range(1, len(topic) + 1) if i == len(topic) or _SUBJECT_REST_ZH.fullmatch(topic, i)]
     else:
         cuts = [len(topic)] + [match.start() for match in _SUBJECT_REST_EN.finditer(topic)]
-    for cut in cuts:
-        items = [_ARTICLE.sub("", item.strip()) for item in list_items(topic[:cut], chinese)]
-        items = [compact(item) if chinese else item.lower() for item in items]
-        if not all(items) or not any(item in names for item in items):
-            continue
-        if all(item in names or (chinese and _absent_term(item, corpus)) for item in items):
+    return any(_all_absent(topic[:cut], missing, chinese, corpus) for cut in cuts)
+
+
+# What may follow the subject of a Chinese question: 「上海合作组织在……做了哪些工作」「北约对……采取了什么行动」
+_LEAD_ZH = re.compile(r"^(?:据|根据|按照|依照)?(?:本|该|这份)?(?:报告|文中|文件)?(?:中|里|所述|来看|的说法)?[，,]?\s*")
+_PREDICATE_ZH = re.compile(
+    r"在|做|采取|有(?!限)|是否|有没有|如何|怎样|怎么|对|曾|已|将|会|能|可以|通过|提出|发挥|参与|于|采用|开展|实施|"
+    r"进行|出台|制定|派|给予|提供|为什么|为何"
+)
+
+
+def leading_subject_absent(question: str, missing: Sequence[str], corpus: str) -> bool:
+    """A Chinese question whose grammatical subject is something the report never mentions asks what that did,
+    said or holds, and the report cannot say it: 「上海合作组织在履行保护责任方面做了哪些工作？」, 「北约在科索沃的
+    行动是否符合保护责任？」. The subject is what stands before the first predicate (「在」「做了」「是否」…), a list of
+    names found missing or absent terms as in `subject_absent`. Not 「缅甸的邻国在……」 (「的邻国」: the neighbours
+    are the subject), nor 「在的黎波里当局……之后」 (no subject before 「在」), nor 「叙利亚和斯里兰卡……」 (Syria is
+    mentioned: `partial` answers for it)."""
+    if not missing:
+        return False
+    text = _LEAD_ZH.sub("", question.strip(), count=1)
+    for predicate in _PREDICATE_ZH.finditer(text):
+        if predicate.start() == 0:
+            return False
+        if _all_absent(text[: predicate.start()], missing, True, corpus):
             return True
     return False
+
+
+def _all_absent(subject: str, missing: Sequence[str], chinese: bool, corpus: str) -> bool:
+    """`subject` is a list of things the report never mentions, one at least a missing name."""
+    names = {name.lower() for name in missing}
+    items = [_ARTICLE.sub("", item.strip()) for item in list_items(subject, chinese)]
+    items = [compact(item) if chinese else item.lower() for item in items]
+    if not all(items) or not any(item in names for item in items):
+        return False
+    return all(item in names or (chinese and _absent_term(item, corpus)) for item in items)
 
 
 def _absent_term(term: str, corpus: str) -> bool:

@@ -373,3 +373,30 @@ def test_what_follows_a_restating_sentence_is_never_a_footnote_nor_for_a_follow_
     assert len(first.answer.splitlines()) > 1  # the list after the restating sentence
     follow_up = engine.ask("为什么？", [Turn(first.question, first.answer, tuple(first.citations))])
     assert follow_up.answer != first.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "missing", "absent"),
+    [
+        ("上海合作组织在履行保护责任方面做了哪些工作？", ("上海合作组织",), True),
+        ("据报告，北约对利比亚采取了什么行动？", ("北约",), True),
+        ("北约和集体安全条约组织是否参与了预警？", ("北约",), True),
+        ("缅甸的邻国在预防暴行方面做了什么？", ("缅甸",), False),  # the neighbours are the subject
+        ("在的黎波里当局对老百姓动武之后，哪些国际机构暂停了利比亚的会籍？", ("的黎波里",), False),
+        ("北约和非洲联盟在利比亚问题上有何分歧？", ("北约",), False),  # the AU is in the report
+        ("非洲联盟对缅甸采取了什么措施？", ("缅甸",), False),  # the subject is the AU
+        ("上海合作组织在履行保护责任方面做了哪些工作？", (), False),  # no name found missing
+    ],
+)
+def test_a_question_whose_subject_the_report_never_mentions(
+    engine, question: str, missing: tuple[str, ...], absent: bool
+) -> None:
+    from assistant.refusal import leading_subject_absent, report_text
+
+    assert leading_subject_absent(question, missing, report_text(engine.retriever)) is absent
+
+
+def test_what_something_never_mentioned_did_is_refused_by_name(engine) -> None:
+    result = engine.ask("上海合作组织在履行保护责任方面做了哪些工作？")
+    assert result.refused and result.citations == []
+    assert "全文没有提到“上海合作组织”" in result.answer
