@@ -58,7 +58,7 @@ _ASKS = {
     ),
     AnswerType.PLACE: re.compile(
         # 「在哪两种立场之间」 is "between which two positions", 「在哪次会议上」「在哪份文件中」 "at which meeting",
-        # "in which document": not "where"
+        # "in which document": not "where" (nor 「问题在哪里」: `_ABSTRACT_WHERE`)
         r"哪个城市|哪座城市|哪个国家|哪国|哪里|哪儿|在哪(?![一二两三四五六七八九十几些个天年所种类项方次份届场部篇条章段节本期号])|何地|何处"
         r"|哪些国家|哪几个国家|哪些会员国|which (?:city|country|town|countries|member states|nations)\b|what countries"
         # "Where did…", not the relative "…places where incitement is rampant"
@@ -66,6 +66,11 @@ _ASKS = {
         re.IGNORECASE,
     ),
 }
+# 「问题在哪里」「区别在哪儿」「大部分工作在哪里」: where an abstract noun "lies" asks what it is, not for a place
+_ABSTRACT_WHERE = re.compile(
+    r"(?:问题|区别|差别|难点|关键|重点|差距|不足|症结|原因|出路|工作|意义|价值|好处|优势|挑战|分歧|差异|矛盾|根源|"
+    r"重心|焦点|要点|弊端|短板|局限|困难|障碍|缺陷|漏洞|突破口|着力点|落脚点)(?:究竟|到底)?(?:在|是)?(?:哪里|哪儿)"
+)
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?=\s*年|\D|$)")
 # 「A/64/864」「63/308」「第1973(2011)号」 and the session-numbered style 「第117(XXXXII)07号」 (African Commission),
 # 「1514 (XV)」 (General Assembly); matched on `compact` text, which is lower-cased
@@ -114,6 +119,7 @@ def expected_types(question: str) -> set[AnswerType]:
     # 「第几条」 and 「几月」 are not counts either
     for kind in (AnswerType.IDENTIFIER, AnswerType.DAY, AnswerType.ORDINAL, AnswerType.DATE):
         rest = _ASKS[kind].sub(" ", rest)
+    question = _ABSTRACT_WHERE.sub("是什么", question)
     kinds = {kind for kind, pattern in _ASKS.items() if pattern.search(question)}
     if not _ASKS[AnswerType.QUANTITY].search(rest):
         kinds.discard(AnswerType.QUANTITY)

@@ -65,6 +65,19 @@ def test_a_resolution_number_is_not_a_date_but_its_year_is() -> None:
     assert missing_types("这是安理会第几次援引保护责任？", evidence) == {T.ORDINAL}  # 「第1973(2011)号」 is no ordinal
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["为什么说强制手段只是一小部分，大部分工作在哪里？", "两者的区别在哪儿？", "问题究竟在哪里？"],
+)
+def test_where_an_abstract_noun_lies_is_not_a_place(question: str) -> None:
+    assert T.PLACE not in expected_types(question)
+
+
+def test_where_something_happens_is_still_a_place() -> None:
+    assert T.PLACE in expected_types("下一届气候变化大会在哪里召开？")
+    assert T.PLACE in expected_types("工作组的办公室在哪里？")
+
+
 def test_a_session_numbered_resolution_is_a_document_number() -> None:
     evidence = "在关于加强非洲保护责任的第117(XXXXII)07号决议中，非洲人权和人民权利委员会决定……"
     assert missing_types("非洲人权和人民权利委员会那项决议的编号是多少？", evidence) == set()
