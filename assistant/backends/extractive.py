@@ -24,6 +24,14 @@ _CONCLUSION = re.compile(r"\W*(?:因此|所以|因而|故而|由此)")
 RESTATES = 0.5
 NOVEL = 0.6
 FOLLOWING = 3
+# A sentence that opens with a list marker (「其中一个障碍是……」「另一个问题是……」「第三个关切问题是……」,
+# 「首先」「其次」, 「一是」「二是」) is one item of a list its paragraph spells out sentence by sentence: quoting one
+# item alone answers 「有哪些问题」 by a third. The other items of its paragraph are quoted with it, up to LIST_CHARS.
+_LIST_ITEM = re.compile(
+    r"\W*(?:其中)?(?:首先|其次|再次|最后|第[一二三四五六七八九十]+(?:个|项|点|种|类)|[一二三四五六七八九十]是|"
+    r"其[一二三四五六七八九十](?![他它中实次])|(?:另|又)一(?:个|项|点|种|类)|还有一(?:个|项|点|种)|一个)"
+)
+LIST_CHARS = 480
 ENGLISH_PREFACE = "The report is in Chinese; these are its sentences that answer your question:"
 
 
@@ -79,8 +87,36 @@ def choose_sentences(ranked: list[EvidenceSentence], question: str = "") -> list
             continue
         chosen.append(sentence)
         length += len(sentence.text)
+    chosen = _with_list_items(chosen, ranked, length)
     paragraph_order = {s.paragraph.key: i for i, s in reversed(list(enumerate(chosen)))}
     return sorted(chosen, key=lambda s: (paragraph_order[s.paragraph.key], s.start))
+
+
+def _with_list_items(
+    chosen: list[EvidenceSentence], ranked: list[EvidenceSentence], length: int
+) -> list[EvidenceSentence]:
+    """`chosen` plus the other items of a list one of its sentences is an item of (`_LIST_ITEM`), in the same
+    paragraph, while the answer stays within LIST_CHARS."""
+    items = [s for s in chosen if _LIST_ITEM.match(s.text)]
+    if not items:
+        return chosen
+    taken = {(s.paragraph.key, s.start) for s in chosen}
+    listed = {s.paragraph.key for s in items}
+    siblings = sorted(
+        (
+            s
+            for s in ranked
+            if s.paragraph.key in listed and (s.paragraph.key, s.start) not in taken and _LIST_ITEM.match(s.text)
+        ),
+        key=lambda s: s.start,
+    )
+    added = list(chosen)
+    for sentence in siblings:
+        if length + len(sentence.text) > LIST_CHARS:
+            break
+        added.append(sentence)
+        length += len(sentence.text)
+    return added
 
 
 def restates(question: str, sentence: str) -> bool:

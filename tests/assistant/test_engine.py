@@ -400,3 +400,12 @@ def test_what_something_never_mentioned_did_is_refused_by_name(engine) -> None:
     result = engine.ask("上海合作组织在履行保护责任方面做了哪些工作？")
     assert result.refused and result.citations == []
     assert "全文没有提到“上海合作组织”" in result.answer
+
+
+def test_one_item_of_a_spelled_out_list_brings_the_others(engine) -> None:
+    # paragraph 36: 「其中一个障碍是时间问题……另一个问题是执行……第三个关切问题是……附带损害」
+    result = engine.ask("针对性制裁用来应对决意施暴的政府时，有哪些短板？")
+    assert not result.refused and 36 in result.citations
+    assert all(item in result.answer for item in ("时间问题", "另一个问题是执行", "附带损害"))
+    answer = result.answer
+    assert answer.index("时间问题") < answer.index("另一个问题是执行") < answer.index("附带损害")  # reading order
