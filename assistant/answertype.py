@@ -45,8 +45,9 @@ _ASKS = {
     ),
     AnswerType.QUANTITY: re.compile(
         # "how much does the report say about…" asks how much is said, not for a number
-        r"多少|几[个名项次年人位天岁支国家票]|几\S{0,2}[？?]|how many|how much(?! (?:does|do|did) (?:the|this) "
-        r"(?:report|document|secretary-general))|what (number|percentage)",
+        r"多少|几[个名项次年人位天岁支国家票]|几\S{0,2}[？?]|人数|how many|how much(?! (?:does|do|did) (?:the|this) "
+        r"(?:report|document|secretary-general))|what (number|percentage)|death tolls?|casualty (?:figures?|counts?)"
+        r"|\bthe number of (?:deaths|casualties|victims|dead|refugees|people|troops)",
         re.IGNORECASE,
     ),
     # 「宪章第几条」 (the counter word captured); not 「第几段」「第几节」, whose answer is the citation itself

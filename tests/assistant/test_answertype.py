@@ -73,6 +73,14 @@ def test_where_an_abstract_noun_lies_is_not_a_place(question: str) -> None:
     assert T.PLACE not in expected_types(question)
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["What was the death toll in Kyrgyzstan?", "冲突造成的死亡人数是？", "What was the number of refugees in 2010?"],
+)
+def test_a_toll_or_a_head_count_is_a_quantity(question: str) -> None:
+    assert T.QUANTITY in expected_types(question)
+
+
 def test_where_something_happens_is_still_a_place() -> None:
     assert T.PLACE in expected_types("下一届气候变化大会在哪里召开？")
     assert T.PLACE in expected_types("工作组的办公室在哪里？")
