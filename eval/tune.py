@@ -3,8 +3,9 @@
 `python -m eval tune [--train dev heldout fresh fresh2 fresh3 fresh4 fresh5] [--write]`
 
 The splits named by `--train` are pooled (by default every split whose misses have been read: the
-development split, the held-out split and the five blind splits after their first runs, 362 questions). The per-signal scores of
-every question are computed once; weights are then searched on a grid over the simplex (steps of 0.1),
+development split, the held-out split and the five blind splits after their first runs, 362 questions). The
+per-signal scores of every question are computed once; weights are then searched on a grid over the simplex
+(steps of 0.1),
 separately for Chinese and for English questions. Five-fold cross-validation (repeated over three shuffles)
 reports how well weights chosen on four folds do on the fifth, and leave-one-split-out scores each split with
 what the others chose, so a result that only fits the questions it was tuned on shows up as a gap. Fusion
