@@ -25,6 +25,7 @@ FRESH2_GOLD = EVAL_DIR / "fresh2.jsonl"
 FRESH3_GOLD = EVAL_DIR / "fresh3.jsonl"
 FRESH4_GOLD = EVAL_DIR / "fresh4.jsonl"
 FRESH5_GOLD = EVAL_DIR / "fresh5.jsonl"
+FRESH6_GOLD = EVAL_DIR / "fresh6.jsonl"
 SPLITS: dict[str, Path] = {
     "dev": DEFAULT_GOLD,
     "heldout": HELDOUT_GOLD,
@@ -33,6 +34,7 @@ SPLITS: dict[str, Path] = {
     "fresh3": FRESH3_GOLD,
     "fresh4": FRESH4_GOLD,
     "fresh5": FRESH5_GOLD,
+    "fresh6": FRESH6_GOLD,
 }
 REQUIRED_FIELDS: dict[str, type] = {
     "id": str,
