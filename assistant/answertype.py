@@ -47,6 +47,7 @@ _ASKS = {
         # "how much does the report say about…" asks how much is said, not for a number
         r"多少|几[个名项次年人位天岁支国家票]|几\S{0,2}[？?]|人数|how many|how much(?! (?:does|do|did) (?:the|this) "
         r"(?:report|document|secretary-general))|what (number|percentage)|death tolls?|casualty (?:figures?|counts?)"
+        r"|票数|vote (?:count|tally|totals?)|number of votes"
         r"|\bthe number of (?:deaths|casualties|victims|dead|refugees|people|troops)",
         re.IGNORECASE,
     ),

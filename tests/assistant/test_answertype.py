@@ -75,7 +75,13 @@ def test_where_an_abstract_noun_lies_is_not_a_place(question: str) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["What was the death toll in Kyrgyzstan?", "冲突造成的死亡人数是？", "What was the number of refugees in 2010?"],
+    [
+        "What was the death toll in Kyrgyzstan?",
+        "冲突造成的死亡人数是？",
+        "What was the number of refugees in 2010?",
+        "What was the vote count when resolution 1973 (2011) was adopted?",
+        "第1973(2011)号决议的票数是？",
+    ],
 )
 def test_a_toll_or_a_head_count_is_a_quantity(question: str) -> None:
     assert T.QUANTITY in expected_types(question)
