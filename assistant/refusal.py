@@ -50,6 +50,7 @@ from assistant.evidence import term_coverage
 from assistant.injection import addresses_assistant
 from assistant.partial import list_items
 from assistant.retrieval import Hit, Retriever, Signals
+from assistant.timeframe import ReportDate, after_reason, asks_after, report_date
 from assistant.topic import topic_of
 from assistant.tuned import load_tuned
 from index.bridge import absent_english_names, english_concepts, english_coverage, unknown_chinese_names
@@ -109,6 +110,8 @@ class RefusalFeatures:
     topic_words: tuple[tuple[str, ...], ...] = ()  # X's words as the report's words (`topic_words`)
     topic_covered: bool = False  # a paragraph names every word of the topic
     subject_missing: bool = False  # the topic is about something never mentioned (`subject_absent`)
+    after_report: bool = False  # asks about a time after the report (`assistant.timeframe`)
+    report_date: ReportDate | None = None  # when the report dates from (the latest, of several)
 
     @property
     def name_missing(self) -> bool:
@@ -169,6 +172,8 @@ def refusal_features(retriever: Retriever, signals: Signals, hits: list[Hit], qu
         topic_covered=any(holds_all(compact(hit.paragraph.searchable_text), words) for hit in top),
         subject_missing=subject_absent(topic or "", missing, signals.chinese, report_text(retriever))
         or (signals.chinese and leading_subject_absent(question, missing, report_text(retriever))),
+        after_report=asks_after(question, reports_date(retriever), report_text(retriever)),
+        report_date=reports_date(retriever),
     )
 
 
@@ -269,7 +274,7 @@ def _unknown_names(retriever: Retriever, question: str, chinese: bool) -> list[s
 def should_refuse(features: RefusalFeatures, thresholds: RefusalThresholds) -> bool:
     if features.addresses_assistant:
         return True
-    if features.topic_names_missing or features.subject_missing:
+    if features.topic_names_missing or features.subject_missing or features.after_report:
         return True
     if features.topic_covered:
         return False
@@ -366,6 +371,11 @@ def report_text(retriever: Retriever) -> str:
     return corpus_text(retriever.paragraphs)
 
 
+@lru_cache(maxsize=4)
+def reports_date(retriever: Retriever) -> ReportDate | None:
+    return report_date(retriever.reports)
+
+
 def _character_idf(retriever: Retriever, character: str) -> float:
     return _character_table(retriever).get(character, retriever.idf("\u0000"))
 
@@ -404,6 +414,8 @@ def refusal_reason(question: str, features: RefusalFeatures, english: bool) -> s
         if english:
             return "it asks about the assistant's own instructions or role, not about the report"
         return "问题针对的是助手自身的指令或角色，而不是报告的内容"
+    if features.after_report and features.report_date is not None:
+        return after_reason(features.report_date, english)
     if features.missing_names:
         if not english:
             return not_mentioned_zh(features.missing_names)

@@ -1,0 +1,71 @@
+"""A report cannot tell what happened after it was written.
+
+「报告发布以后，安理会有没有授权对叙利亚采取军事行动？」, 「现任保护责任特别顾问叫什么名字？」, "Who won the 2018 FIFA
+World Cup?": each asks about a time after the report, and any answer quoted from it would be about something
+else. `asks_after` finds such questions (a year later than the report that the report never names, "after the
+report was published", the current holder of an office); the engine refuses them and says when the report
+dates from.
+
+The report's date is the `date` of its sidecar metadata (`2011-06`), else the latest year its text names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from index.parser import Report
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_DATE = re.compile(r"^\s*((?:19|20)\d\d)(?:-(\d{1,2}))?")
+_AFTER_ZH = re.compile(r"(?:报告|本文|文件)(?:发布|发表|公布|印发|出台|问世|写成)(?:以|之)后|现任")
+_AFTER_EN = re.compile(
+    r"\b(?:after|since) (?:the|this) report (?:was )?(?:published|issued|released|came out|written)"
+    r"|\bsince (?:the|this) report\b|\bwho is the current\b|\bcurrent(?:ly serving)? (?:un )?(?:special adviser|"
+    r"secretary-general|president|director-general|head|chair(?:person)?)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ReportDate:
+    year: int
+    month: int | None = None
+
+    def describe(self, english: bool) -> str:
+        if english:
+            months = "January February March April May June July August September October November December"
+            return f"{months.split()[self.month - 1]} {self.year}" if self.month else str(self.year)
+        return f"{self.year} 年 {self.month} 月" if self.month else f"{self.year} 年"
+
+
+def report_date(reports: Sequence[Report]) -> ReportDate | None:
+    """The latest of the reports' dates: each from its metadata, else the latest year its text names."""
+    dates = []
+    for report in reports:
+        found = _DATE.match(report.metadata.get("date", ""))
+        if found:
+            month = int(found.group(2)) if found.group(2) else None
+            dates.append(ReportDate(int(found.group(1)), month if month and 1 <= month <= 12 else None))
+            continue
+        years = [int(y) for p in report.paragraphs for y in _YEAR.findall(p.searchable_text)]
+        if years:
+            dates.append(ReportDate(max(years)))
+    return max(dates, key=lambda d: (d.year, d.month or 0), default=None)
+
+
+def asks_after(question: str, date: ReportDate | None, corpus: str) -> bool:
+    """The question is about a time after the report: it names a later year the report does not (a report may
+    plan 「在 2012 年举办」), says "after the report was published", or asks for the current holder of an office."""
+    if date is None:
+        return False
+    if any(int(year) > date.year and year not in corpus for year in _YEAR.findall(question)):
+        return True
+    return bool(_AFTER_ZH.search(question) or _AFTER_EN.search(question))
+
+
+def after_reason(date: ReportDate, english: bool) -> str:
+    if english:
+        return f"it dates from {date.describe(True)} and cannot tell what came after"
+    return f"报告发表于 {date.describe(False)}，不涉及此后的情况"
