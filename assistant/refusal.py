@@ -75,6 +75,8 @@ COVERAGE_PARAGRAPHS = 3
 # jieba keeps 「几名」「几个」 whole
 _QUESTION_WORD = re.compile(r"^(多少|几|几[个名项次位种]|什么|哪|哪个|哪些|哪里|哪儿|哪一|哪一个|谁|怎么样|怎样)$")
 _LINKING_WORDS = {"是", "有", "为", "在", "的"}
+# what 「什么时候」「哪一年」 ask is a date, checked by its answer type, not a word the sentence must hold
+_TIME_FOCUS = {"时候", "时间", "时", "年", "一年", "年份", "月", "月份", "日", "日期", "天", "一天"}
 _TOPIC_FILLER = re.compile(r"[\s和与及或、，,的]|问题|情况|局势|\b(?:and|or|the|situation|in)\b", re.IGNORECASE)
 
 
@@ -285,7 +287,8 @@ def should_refuse(features: RefusalFeatures, thresholds: RefusalThresholds) -> b
 
 def _answer_missing(retriever: Retriever, signals: Signals, top: list[Hit], question: str, focus_missing: bool) -> bool:
     """No answer of the expected kind in the best sentences, or none in those of them naming the person the
-    question names — or a quantity of something the report never
+    question names, or none of those speaks of what the question asks of him (「哪个法庭」) — or a quantity of
+    something the report never
     names (`focus_missing`: 「预算总额是多少」: 「总额」 occurs nowhere, so no number in it can be that amount),
     or no number in the best sentences that name what is counted ("how many refugees": 「大量难民」 has none,
     and 「两名特别顾问」 in another sentence counts advisers)."""
@@ -296,6 +299,9 @@ def _answer_missing(retriever: Retriever, signals: Signals, top: list[Hit], ques
     naming = [sentence for sentence in sentences if holds_any(compact(sentence), people)]
     if naming and all(missing_types(question, sentence) for sentence in naming):
         return True  # 「姆拉迪奇是在哪个国家被逮捕的」: the sentence about him names no country; others do
+    asked = [word for word in question_focus(question) if word not in _TIME_FOCUS]
+    if naming and asked and not any(word in compact(sentence) for sentence in naming for word in asked):
+        return True  # 「姆拉迪奇……被移交给了哪个法庭」: no sentence about him speaks of a court
     if AnswerType.QUANTITY not in expected_types(question):
         return False
     if signals.chinese:

@@ -409,3 +409,17 @@ def test_one_item_of_a_spelled_out_list_brings_the_others(engine) -> None:
     assert all(item in result.answer for item in ("时间问题", "另一个问题是执行", "附带损害"))
     answer = result.answer
     assert answer.index("时间问题") < answer.index("另一个问题是执行") < answer.index("附带损害")  # reading order
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        ("姆拉迪奇被捕后被移交给了哪个法庭受审？", True),  # the sentence about him speaks of no court
+        ("拉特科·姆拉迪奇将军是什么时候被逮捕的？", False),  # a date: checked by its answer type
+        ("秘书长在哪所大学作了西里尔·福斯特系列讲座？", False),  # 「牛津大学」 stands in the sentence naming him
+    ],
+)
+def test_what_is_asked_of_a_named_person_must_be_in_the_sentences_naming_him(
+    engine, question: str, refused: bool
+) -> None:
+    assert engine.ask(question).refused is refused
