@@ -45,8 +45,8 @@ def parser() -> argparse.ArgumentParser:
     source.add_argument(
         "--split",
         choices=sorted(SPLITS),
-        help="a named split: dev = eval/gold.jsonl, heldout = eval/heldout.jsonl; fresh, fresh2 … fresh6 = "
-        "eval/fresh*.jsonl, each written blind; `eval tune` learns from all but fresh6",
+        help="a named split: dev = eval/gold.jsonl, heldout = eval/heldout.jsonl; fresh, fresh2 … fresh7 = "
+        "eval/fresh*.jsonl, each written blind; `eval tune` learns from all but fresh7",
     )
     p.add_argument("--backend", help="answer backend (default: ASSISTANT_LLM, else extractive)")
     p.add_argument("--json", type=Path, metavar="OUT", help="write the run as JSON to OUT")

@@ -26,6 +26,7 @@ FRESH3_GOLD = EVAL_DIR / "fresh3.jsonl"
 FRESH4_GOLD = EVAL_DIR / "fresh4.jsonl"
 FRESH5_GOLD = EVAL_DIR / "fresh5.jsonl"
 FRESH6_GOLD = EVAL_DIR / "fresh6.jsonl"
+FRESH7_GOLD = EVAL_DIR / "fresh7.jsonl"
 SPLITS: dict[str, Path] = {
     "dev": DEFAULT_GOLD,
     "heldout": HELDOUT_GOLD,
@@ -35,6 +36,7 @@ SPLITS: dict[str, Path] = {
     "fresh4": FRESH4_GOLD,
     "fresh5": FRESH5_GOLD,
     "fresh6": FRESH6_GOLD,
+    "fresh7": FRESH7_GOLD,
 }
 REQUIRED_FIELDS: dict[str, type] = {
     "id": str,

@@ -15,6 +15,7 @@ from eval.gold import (
     FRESH4_GOLD,
     FRESH5_GOLD,
     FRESH6_GOLD,
+    FRESH7_GOLD,
     FRESH_GOLD,
     HELDOUT_GOLD,
     GoldError,
@@ -24,7 +25,18 @@ from eval.gold import (
 
 
 @pytest.mark.parametrize(
-    "path", [DEFAULT_GOLD, HELDOUT_GOLD, FRESH_GOLD, FRESH2_GOLD, FRESH3_GOLD, FRESH4_GOLD, FRESH5_GOLD, FRESH6_GOLD]
+    "path",
+    [
+        DEFAULT_GOLD,
+        HELDOUT_GOLD,
+        FRESH_GOLD,
+        FRESH2_GOLD,
+        FRESH3_GOLD,
+        FRESH4_GOLD,
+        FRESH5_GOLD,
+        FRESH6_GOLD,
+        FRESH7_GOLD,
+    ],
 )
 def test_committed_gold_files_are_valid(path: Path, eval_engine: Any) -> None:
     gold = load_gold(path)
@@ -41,6 +53,7 @@ def test_splits_and_hash(tmp_path: Path, small_gold_items: list[dict[str, Any]],
     assert load_gold(FRESH4_GOLD).split == "fresh4"
     assert load_gold(FRESH5_GOLD).split == "fresh5"
     assert load_gold(FRESH6_GOLD).split == "fresh6"
+    assert load_gold(FRESH7_GOLD).split == "fresh7"
     a = load_gold(gold_writer(tmp_path / "a.jsonl", small_gold_items))
     b = load_gold(gold_writer(tmp_path / "b.jsonl", small_gold_items))
     assert a.split == "a" and a.sha256 == b.sha256
