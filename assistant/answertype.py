@@ -45,10 +45,12 @@ _ASKS = {
     ),
     AnswerType.QUANTITY: re.compile(
         # "how much does the report say about…" asks how much is said, not for a number
-        r"多少|几[个名项次年人位天岁支国家票]|几\S{0,2}[？?]|人数|how many|how much(?! (?:does|do|did) (?:the|this) "
-        r"(?:report|document|secretary-general))|what (number|percentage)|death tolls?|casualty (?:figures?|counts?)"
-        r"|票数|vote (?:count|tally|totals?)|number of votes"
-        r"|\bthe number of (?:deaths|casualties|victims|dead|refugees|people|troops)",
+        r"多少|几[个名项次年人位天岁支国家票]|几\S{0,2}[？?]|how many|how much(?! (?:does|do|did) (?:the|this) "
+        r"(?:report|document|secretary-general))|what (number|percentage)"
+        # asked for, not merely mentioned: 「死亡人数是？」, "what was the death toll", not 「难民人数对邻国有什么影响」
+        r"|(?:人数|票数)(?:是|为|有)?\s*[？?]|\bwhat (?:is|was|were) the (?:(?:final|official|total|estimated) )?"
+        r"(?:death tolls?|casualty (?:figures?|counts?)|vote (?:counts?|tally|totals?)|number of (?:deaths|casualties|"
+        r"victims|dead|refugees|people|troops|votes))\b",
         re.IGNORECASE,
     ),
     # 「宪章第几条」 (the counter word captured); not 「第几段」「第几节」, whose answer is the citation itself
@@ -72,12 +74,13 @@ _ASKS = {
 _ABSTRACT_WHERE = re.compile(
     r"(?:问题|区别|差别|难点|关键|重点|差距|不足|症结|原因|出路|工作|意义|价值|好处|优势|挑战|分歧|差异|矛盾|根源|"
     r"重心|焦点|要点|弊端|短板|局限|困难|障碍|缺陷|漏洞|突破口|着力点|落脚点)(?:究竟|到底)?(?:在|是)?(?:哪里|哪儿)"
+    r"(?=\s*(?:呢|啊)?\s*(?:[？?。，,；;]|$))"  # ending the clause: 「这项工作在哪里进行？」 still asks for a place
 )
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?=\s*年|\D|$)")
 # 「A/64/864」「63/308」「第1973(2011)号」 and the session-numbered style 「第117(XXXXII)07号」 (African Commission),
-# 「1514 (XV)」 (General Assembly); matched on `compact` text, which is lower-cased
+# 「1514 (XV)」 (General Assembly); matched on `compact` text, which is lower-cased (not 「第4(c)段」, a sub-paragraph)
 _IDENTIFIER = re.compile(
-    r"[A-Z]+(?:/[A-Z0-9.]+)+|\d+/\d+|(?<!\d)\d{3,4}\s*\(\s*\d{4}\s*\)|(?<!\d)\d{1,4}\s*\(\s*[IVXLCivxlc]+\s*\)\s*\d*"
+    r"[a-z]+(?:/[a-z0-9.]+)+|\d+/\d+|(?<!\d)\d{3,4}\s*\(\s*\d{4}\s*\)|(?<!\d)\d{3,4}\s*\(\s*[ivxlc]{1,8}\s*\)(?:\d{2}(?=号))?"
     r"|第\s*\d{3,4}\s*号"
 )
 _RESOLUTION_NUMBER = re.compile(r"(?<!\d)\d{3,4}(?=\s*\(\s*\d{4}\s*\))")

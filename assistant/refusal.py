@@ -75,8 +75,23 @@ COVERAGE_PARAGRAPHS = 3
 # jieba keeps 「几名」「几个」 whole
 _QUESTION_WORD = re.compile(r"^(多少|几|几[个名项次位种]|什么|哪|哪个|哪些|哪里|哪儿|哪一|哪一个|谁|怎么样|怎样)$")
 _LINKING_WORDS = {"是", "有", "为", "在", "的"}
-# what 「什么时候」「哪一年」 ask is a date, checked by its answer type, not a word the sentence must hold
-_TIME_FOCUS = {"时候", "时间", "时", "年", "一年", "年份", "月", "月份", "日", "日期", "天", "一天"}
+# 「哪个法庭」「哪所学院」: the noun a "which" question asks for (its first word, two characters or more)
+_WHICH = re.compile(r"哪(?:一)?(?:个|所|家|座|间)([\u4e00-\u9fff]{2,6})")
+# nouns too general to be looked for (「什么地方」「哪个方面」), and dates, which their answer type checks
+_GENERIC_NOUNS = {"地方", "方面", "问题", "内容", "时候", "时间", "年份", "月份", "日期", "阶段", "部分", "环节"}
+
+
+def _which_nouns(question: str) -> list[str]:
+    """The nouns of the question's 「哪个……」 phrases: 「哪个法庭」→ 法庭, 「哪个学院」→ 学院 (not 「什么职务」:
+    what the report calls 「将军」 a question may call anything)."""
+    nouns = []
+    for phrase in _WHICH.findall(question):
+        first = next((w for w in segment(phrase) if re.search(r"\w", w)), "")
+        if len(first) >= 2 and first not in _GENERIC_NOUNS:
+            nouns.append(compact(first))
+    return nouns
+
+
 _TOPIC_FILLER = re.compile(r"[\s和与及或、，,的]|问题|情况|局势|\b(?:and|or|the|situation|in)\b", re.IGNORECASE)
 
 
@@ -217,7 +232,9 @@ def subject_absent(topic: str, missing: Sequence[str], chinese: bool, corpus: st
 
 
 # What may follow the subject of a Chinese question: 「上海合作组织在……做了哪些工作」「北约对……采取了什么行动」
-_LEAD_ZH = re.compile(r"^(?:据|根据|按照|依照)?(?:本|该|这份)?(?:报告|文中|文件)?(?:中|里|所述|来看|的说法)?[，,]?\s*")
+_LEAD_ZH = re.compile(
+    r"^(?:(?:据|根据|按照|依照)?(?:本|该|这份)?(?:报告|文中|文件)(?:中|里|所述|来看|的说法)?[，,]?\s*)?"
+)
 _PREDICATE_ZH = re.compile(
     r"在|做|采取|有(?!限)|是否|有没有|如何|怎样|怎么|对|曾|已|将|会|能|可以|通过|提出|发挥|参与|于|采用|开展|实施|"
     r"进行|出台|制定|派|给予|提供|为什么|为何"
@@ -226,11 +243,12 @@ _PREDICATE_ZH = re.compile(
 
 def leading_subject_absent(question: str, missing: Sequence[str], corpus: str) -> bool:
     """A Chinese question whose grammatical subject is something the report never mentions asks what that did,
-    said or holds, and the report cannot say it: 「上海合作组织在履行保护责任方面做了哪些工作？」, 「北约在科索沃的
-    行动是否符合保护责任？」. The subject is what stands before the first predicate (「在」「做了」「是否」…), a list of
-    names found missing or absent terms as in `subject_absent`. Not 「缅甸的邻国在……」 (「的邻国」: the neighbours
-    are the subject), nor 「在的黎波里当局……之后」 (no subject before 「在」), nor 「叙利亚和斯里兰卡……」 (Syria is
-    mentioned: `partial` answers for it)."""
+    said or holds, and the report cannot say it: 「上海合作组织在履行保护责任方面做了哪些工作？」,
+    「北约在科索沃的行动是否符合保护责任？」. The subject is what stands before a predicate (「在」「做了」
+    「是否」…; each is tried, for a name may hold one: 「海湾合作委员会」), a list of names found missing or
+    absent terms as in `subject_absent`. Not 「缅甸的邻国在……」 (「的邻国」: the neighbours are the subject),
+    nor 「在的黎波里当局……之后」 (no subject before 「在」), nor 「叙利亚和斯里兰卡……」 (Syria is mentioned:
+    `partial` answers for it)."""
     if not missing:
         return False
     text = _LEAD_ZH.sub("", question.strip(), count=1)
@@ -245,6 +263,9 @@ def leading_subject_absent(question: str, missing: Sequence[str], corpus: str) -
 def _all_absent(subject: str, missing: Sequence[str], chinese: bool, corpus: str) -> bool:
     """`subject` is a list of things the report never mentions, one at least a missing name."""
     names = {name.lower() for name in missing}
+    whole = _ARTICLE.sub("", subject.strip())
+    if (compact(whole) if chinese else whole.lower()) in names:
+        return True  # 「中非共和国」 is one name, though 「和」 joins lists
     items = [_ARTICLE.sub("", item.strip()) for item in list_items(subject, chinese)]
     items = [compact(item) if chinese else item.lower() for item in items]
     if not all(items) or not any(item in names for item in items):
@@ -273,13 +294,21 @@ def _unknown_names(retriever: Retriever, question: str, chinese: bool) -> list[s
     return absent_english_names(question, retriever.stored.bridge, retriever.stored.foreign_english)
 
 
-def should_refuse(features: RefusalFeatures, thresholds: RefusalThresholds) -> bool:
+def decided_by_rule(features: RefusalFeatures) -> bool | None:
+    """Refuse (True) or answer (False) whatever the score says, or None when the score decides."""
     if features.addresses_assistant:
         return True
     if features.topic_names_missing or features.subject_missing or features.after_report:
         return True
     if features.topic_covered:
         return False
+    return None
+
+
+def should_refuse(features: RefusalFeatures, thresholds: RefusalThresholds) -> bool:
+    decided = decided_by_rule(features)
+    if decided is not None:
+        return decided
     if features.chinese and features.has_terms:
         return features.score(thresholds) < thresholds.min_score
     return features.english_score(thresholds) < thresholds.min_english_similarity
@@ -287,11 +316,10 @@ def should_refuse(features: RefusalFeatures, thresholds: RefusalThresholds) -> b
 
 def _answer_missing(retriever: Retriever, signals: Signals, top: list[Hit], question: str, focus_missing: bool) -> bool:
     """No answer of the expected kind in the best sentences, or none in those of them naming the person the
-    question names, or none of those speaks of what the question asks of him (「哪个法庭」) — or a quantity of
-    something the report never
-    names (`focus_missing`: 「预算总额是多少」: 「总额」 occurs nowhere, so no number in it can be that amount),
-    or no number in the best sentences that name what is counted ("how many refugees": 「大量难民」 has none,
-    and 「两名特别顾问」 in another sentence counts advisers)."""
+    question names, or none of those speaks of the thing a "which" question asks of him (「哪个法庭」) — or a
+    quantity of something the report never names (`focus_missing`: 「预算总额是多少」: 「总额」 occurs nowhere,
+    so no number in it can be that amount), or no number in the best sentences that name what is counted
+    ("how many refugees": 「大量难民」 has none, and 「两名特别顾问」 in another sentence counts advisers)."""
     sentences = _evidence(retriever, signals, top)
     if missing_types(question, "\n".join(sentences)):
         return True
@@ -299,9 +327,11 @@ def _answer_missing(retriever: Retriever, signals: Signals, top: list[Hit], ques
     naming = [sentence for sentence in sentences if holds_any(compact(sentence), people)]
     if naming and all(missing_types(question, sentence) for sentence in naming):
         return True  # 「姆拉迪奇是在哪个国家被逮捕的」: the sentence about him names no country; others do
-    asked = [word for word in question_focus(question) if word not in _TIME_FOCUS]
-    if naming and asked and not any(word in compact(sentence) for sentence in naming for word in asked):
-        return True  # 「姆拉迪奇……被移交给了哪个法庭」: no sentence about him speaks of a court
+    # 「姆拉迪奇……被移交给了哪个法庭」: no sentence about him has a character of 「法庭」 (characters, not the word:
+    # 「哪个民族」 is answered by 「塞族」, 「哪个学校」 by 「大学」)
+    asked = "".join(_which_nouns(question))
+    if naming and asked and not any(char in compact(sentence) for sentence in naming for char in asked):
+        return True
     if AnswerType.QUANTITY not in expected_types(question):
         return False
     if signals.chinese:

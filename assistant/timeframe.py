@@ -6,7 +6,8 @@ else. `asks_after` finds such questions (a year later than the report that the r
 report was published", the current holder of an office); the engine refuses them and says when the report
 dates from.
 
-The report's date is the `date` of its sidecar metadata (`2011-06`), else the latest year its text names.
+The report's date is the `date` of its sidecar metadata (`2011-06`), else the latest year its text names (a
+report without metadata that plans something for a later year is taken to date from that year).
 """
 
 from __future__ import annotations
@@ -15,15 +16,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from index.normalize import compact
 from index.parser import Report
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _DATE = re.compile(r"^\s*((?:19|20)\d\d)(?:-(\d{1,2}))?")
-_AFTER_ZH = re.compile(r"(?:报告|本文|文件)(?:发布|发表|公布|印发|出台|问世|写成)(?:以|之)后|现任")
+# 「报告发布以后/后/以来」; 「现任……是谁」 asks who holds an office now (not 「报告中提到的现任秘书长」, the report's)
+_AFTER_ZH = re.compile(
+    r"(?:报告|本文|文件)(?:发布|发表|公布|印发|出台|问世|写成)(?:以后|之后|后|以来)"
+    r"|^(?!.*报告).*(?:现任[^，,。？?]{0,16}(?:是谁|叫什么|是哪位|哪国人|是哪国)|谁是现任)"
+)
+# "after the report was published", "who is the current …" — not the causal "since the report stresses …"
 _AFTER_EN = re.compile(
-    r"\b(?:after|since) (?:the|this) report (?:was )?(?:published|issued|released|came out|written)"
-    r"|\bsince (?:the|this) report\b|\bwho is the current\b|\bcurrent(?:ly serving)? (?:un )?(?:special adviser|"
-    r"secretary-general|president|director-general|head|chair(?:person)?)\b",
+    r"\b(?:after|since) (?:the|this|its|the report's) (?:report )?(?:was )?(?:publication|published|issued|released|"
+    r"came out|written)\b|\bwho (?:is|are) the current\b",
     re.IGNORECASE,
 )
 
@@ -60,9 +66,10 @@ def asks_after(question: str, date: ReportDate | None, corpus: str) -> bool:
     plan 「在 2012 年举办」), says "after the report was published", or asks for the current holder of an office."""
     if date is None:
         return False
-    if any(int(year) > date.year and year not in corpus for year in _YEAR.findall(question)):
+    text = compact(question)  # 「２０１５年」 → 2015
+    if any(int(year) > date.year and year not in corpus for year in _YEAR.findall(text)):
         return True
-    return bool(_AFTER_ZH.search(question) or _AFTER_EN.search(question))
+    return bool(_AFTER_ZH.search(text) or _AFTER_EN.search(question))
 
 
 def after_reason(date: ReportDate, english: bool) -> str:

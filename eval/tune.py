@@ -47,10 +47,10 @@ CV_REPEATS = 3
 # The target is at most 5 % false refusals; training allows fewer, because a cut fitted to exactly 5 %
 # refuses more answerable questions it has not seen. Measured: trained at 5 % → cross-validated false
 # refusals 0.078, held-out 0.158; trained at 2 % → 0.031 and 0.000, with the same refusal rates (dev alone,
-# 95 answerable questions). On the pool of six splits (215 answerable) 1 % can be placed, and leave-one-split-out
-# shows the need: cut at 2 %, the five other splits' choice refused 9 of dev's 88 answerable questions (0.102),
-# cut at 1 %, 2 (0.023), the other splits' figures unchanged; the 2 % cut chosen on the whole pool refused
-# 「区域组织在预警中扮演什么角色？」 (tests/assistant/test_engine.py).
+# 95 answerable questions). On the pool of the seen splits (215 answerable at first, 265 now) 1 % can be
+# placed, and leave-one-split-out showed the need: cut at 2 %, the five other splits' choice refused 9 of
+# dev's 88 answerable questions (0.102), cut at 1 %, 2 (0.023), the other splits' figures unchanged; the 2 %
+# cut chosen on the whole pool refused 「区域组织在预警中扮演什么角色？」 (tests/assistant/test_engine.py).
 TRAIN_FALSE_REFUSALS = 0.01
 Z_FALSE_REFUSALS = NormalDist().inv_cdf(1 - TRAIN_FALSE_REFUSALS)  # 2.326
 MIN_GAIN_QUESTIONS = 2
@@ -187,8 +187,8 @@ def _cut(answerable: list[float], unanswerable: list[float]) -> Cut | None:
     ordered = sorted(answerable)
     lowest_kept = ordered[int(np.floor(TRAIN_FALSE_REFUSALS * len(ordered)))]
     if 2 < len(ordered) < 1 / TRAIN_FALSE_REFUSALS:
-        # Too few scores to place a 1 % quantile (in practice the English questions: 50 in the pool, about 40 in
-        # a CV fold): estimate it from their mean and spread instead of trusting the lowest one seen. Measured
+        # Too few scores to place a 1 % quantile (in practice the English questions: 66 in the pool, about 53
+        # in a CV fold): estimate it from their mean and spread instead of trusting the lowest one seen. Measured
         # (3 x 5-fold CV on dev): refusals 0.857 → 0.825, false refusals 0.034 → 0.023; "What role can the
         # African Union Panel of the Wise play?" was refused under the lowest-seen cut.
         lowest_kept = min(lowest_kept, float(np.mean(ordered) - Z_FALSE_REFUSALS * np.std(ordered, ddof=1)))
@@ -207,7 +207,10 @@ def _better(cut: Cut, best: Cut | None) -> bool:
 def best_thresholds(engine: Engine, cases: list[Case], weights: FusionWeights) -> RefusalThresholds:
     """Search the combination weights, Chinese questions first, then English; per candidate, the cut keeps
     false refusals ≤ 1 %; the most refusals win, then the widest margin."""
-    # questions addressed to the assistant are refused by rule: the cut has no say in them
+    # questions addressed to the assistant are refused by rule: the cut has no say in them. (Leaving out every
+    # question a rule decides — a name never mentioned, after the report, a topic named in full — was measured
+    # on 2026-11-27: pooled CV refusal 0.827 → 0.818, false refusals 0.016 → 0.013, leave-one-split-out one
+    # refusal fewer and one false refusal more; not adopted.)
     features = [(c, f) for c, f in _features(engine, cases, weights) if not f.addresses_assistant]
     chinese = [(c, f) for c, f in features if f.chinese and f.has_terms]
     english = [(c, f) for c, f in features if not (f.chinese and f.has_terms)]

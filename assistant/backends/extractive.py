@@ -28,8 +28,8 @@ FOLLOWING = 3
 # 「首先」「其次」, 「一是」「二是」) is one item of a list its paragraph spells out sentence by sentence: quoting one
 # item alone answers 「有哪些问题」 by a third. The other items of its paragraph are quoted with it, up to LIST_CHARS.
 _LIST_ITEM = re.compile(
-    r"\W*(?:其中)?(?:首先|其次|再次|最后|第[一二三四五六七八九十]+(?:个|项|点|种|类)|[一二三四五六七八九十]是|"
-    r"其[一二三四五六七八九十](?![他它中实次])|(?:另|又)一(?:个|项|点|种|类)|还有一(?:个|项|点|种)|一个)"
+    r"\W*(?:首先|其次|最后|第[一二三四五六七八九十]+(?:个|项|点|种|类)|[一二三四五六七八九十]是|其[一二三四五六七八九十]|"
+    r"(?:其中|另|又)一(?:个|项|点|种|类)|还有一(?:个|项|点|种))"
 )
 LIST_CHARS = 480
 ENGLISH_PREFACE = "The report is in Chinese; these are its sentences that answer your question:"
@@ -106,7 +106,10 @@ def _with_list_items(
         (
             s
             for s in ranked
-            if s.paragraph.key in listed and (s.paragraph.key, s.start) not in taken and _LIST_ITEM.match(s.text)
+            if s.paragraph.key in listed
+            and (s.paragraph.key, s.start) not in taken
+            and s.end <= len(s.paragraph.plain_text)  # not the footnotes appended after the paragraph
+            and _LIST_ITEM.match(s.text)
         ),
         key=lambda s: s.start,
     )

@@ -87,9 +87,18 @@ def test_a_toll_or_a_head_count_is_a_quantity(question: str) -> None:
     assert T.QUANTITY in expected_types(question)
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["难民人数对邻国有什么影响？", "What caused the number of refugees to rise?", "安理会表决时的票数说明了什么？"],
+)
+def test_a_head_count_merely_mentioned_is_not_asked_for(question: str) -> None:
+    assert T.QUANTITY not in expected_types(question)
+
+
 def test_where_something_happens_is_still_a_place() -> None:
     assert T.PLACE in expected_types("下一届气候变化大会在哪里召开？")
     assert T.PLACE in expected_types("工作组的办公室在哪里？")
+    assert T.PLACE in expected_types("这项工作在哪里进行？")
 
 
 def test_a_session_numbered_resolution_is_a_document_number() -> None:
@@ -97,6 +106,7 @@ def test_a_session_numbered_resolution_is_a_document_number() -> None:
     assert missing_types("非洲人权和人民权利委员会那项决议的编号是多少？", evidence) == set()
     assert missing_types("大会那项决议的编号是多少？", "大会第1514 (XV)号决议。") == set()
     assert missing_types("决议编号是多少？", "委员会通过了一项决议。") == {T.IDENTIFIER}
+    assert missing_types("决议编号是多少？", "见第8(c)段和第2(i)项。") == {T.IDENTIFIER}  # sub-paragraphs
 
 
 def test_counts_need_the_asked_classifier_and_years_are_not_counts() -> None:

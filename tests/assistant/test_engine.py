@@ -386,6 +386,7 @@ def test_what_follows_a_restating_sentence_is_never_a_footnote_nor_for_a_follow_
         ("北约和非洲联盟在利比亚问题上有何分歧？", ("北约",), False),  # the AU is in the report
         ("非洲联盟对缅甸采取了什么措施？", ("缅甸",), False),  # the subject is the AU
         ("上海合作组织在履行保护责任方面做了哪些工作？", (), False),  # no name found missing
+        ("中非共和国在保护责任方面做了什么？", ("中非共和国",), True),  # 「中」 is not the report's 「文中」
     ],
 )
 def test_a_question_whose_subject_the_report_never_mentions(
@@ -417,6 +418,9 @@ def test_one_item_of_a_spelled_out_list_brings_the_others(engine) -> None:
         ("姆拉迪奇被捕后被移交给了哪个法庭受审？", True),  # the sentence about him speaks of no court
         ("拉特科·姆拉迪奇将军是什么时候被逮捕的？", False),  # a date: checked by its answer type
         ("秘书长在哪所大学作了西里尔·福斯特系列讲座？", False),  # 「牛津大学」 stands in the sentence naming him
+        ("秘书长在哪个学校作了西里尔·福斯特系列讲座？", False),  # 「学校」 against 「大学」: a character is enough
+        ("姆拉迪奇是哪个民族的？", False),  # 「塞族」
+        ("姆拉迪奇担任过什么职务？", False),  # only 「哪个……」 names a thing to look for
     ],
 )
 def test_what_is_asked_of_a_named_person_must_be_in_the_sentences_naming_him(

@@ -24,6 +24,12 @@ JUNE_2011 = ReportDate(2011, 6)
         ("2012年的对话打算讨论什么？", False),  # a later year the report itself names (a plan)
         ("1994年卢旺达发生了什么？", False),  # earlier: left to the other checks
         ("联合国总部和各地区组织打交道，现在主要有什么不足？", False),  # 「现在」 is the report's present
+        ("报告发布后，安理会对叙利亚采取了什么行动？", True),
+        ("自报告发表以来，利比亚局势有何变化？", True),
+        ("２０１５年的对话讨论了什么？", True),  # full-width digits
+        ("Since the report stresses prevention, what tools does it list for early warning?", False),  # causal
+        ("报告中提到的现任秘书长是谁？", False),  # the report's own
+        ("What does the report say about the current situation in Libya?", False),
     ],
 )
 def test_questions_about_after_the_report(question: str, after: bool) -> None:
