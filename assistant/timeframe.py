@@ -75,4 +75,4 @@ def asks_after(question: str, date: ReportDate | None, corpus: str) -> bool:
 def after_reason(date: ReportDate, english: bool) -> str:
     if english:
         return f"it dates from {date.describe(True)} and cannot tell what came after"
-    return f"报告发表于 {date.describe(False)}，不涉及此后的情况"
+    return f"它发表于 {date.describe(False)}，不涉及此后的情况"
