@@ -91,6 +91,9 @@ def clean_question(question: str, max_chars: int) -> str:
         if english:
             raise QuestionError(f"The question is {len(text)} characters long; the limit is {max_chars}.")
         raise QuestionError(f"问题过长（{len(text)} 字），上限为 {max_chars} 字。")
+    if not re.search(r"[^\W_]", text):  # 「？？？」, 「🙂🙂」: no word or number to search for (「¶12」 has one)
+        # (without a Latin letter a question counts as Chinese, as the empty one does)
+        raise QuestionError("请用文字提问：这个问题里没有可检索的字词或数字。")
     return text
 
 

@@ -156,6 +156,17 @@ def test_empty_questions_are_rejected_with_a_message(engine, question: str) -> N
         engine.ask(question)
 
 
+@pytest.mark.parametrize("question", ["？？？", "🙂🙂🙂", "...!"])
+def test_questions_without_a_word_are_rejected_with_a_message(engine, question: str) -> None:
+    # without a Latin letter a question counts as Chinese, as the empty one does
+    with pytest.raises(QuestionError, match="请用文字提问"):
+        engine.ask(question)
+
+
+def test_a_paragraph_sign_and_a_number_are_a_question(engine) -> None:
+    assert engine.ask("¶12").citations == [12]
+
+
 def test_over_long_question_states_the_limit(engine) -> None:
     with pytest.raises(QuestionError, match="2000"):
         engine.ask("预警" * 1001)
