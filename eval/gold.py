@@ -19,24 +19,13 @@ log = logging.getLogger(__name__)
 
 EVAL_DIR = Path(__file__).resolve().parent
 DEFAULT_GOLD = EVAL_DIR / "gold.jsonl"
-HELDOUT_GOLD = EVAL_DIR / "heldout.jsonl"
-FRESH_GOLD = EVAL_DIR / "fresh.jsonl"
-FRESH2_GOLD = EVAL_DIR / "fresh2.jsonl"
-FRESH3_GOLD = EVAL_DIR / "fresh3.jsonl"
-FRESH4_GOLD = EVAL_DIR / "fresh4.jsonl"
-FRESH5_GOLD = EVAL_DIR / "fresh5.jsonl"
-FRESH6_GOLD = EVAL_DIR / "fresh6.jsonl"
-FRESH7_GOLD = EVAL_DIR / "fresh7.jsonl"
+# every other split is the file of its name: heldout.jsonl, fresh.jsonl, fresh2.jsonl … fresh7.jsonl
 SPLITS: dict[str, Path] = {
     "dev": DEFAULT_GOLD,
-    "heldout": HELDOUT_GOLD,
-    "fresh": FRESH_GOLD,
-    "fresh2": FRESH2_GOLD,
-    "fresh3": FRESH3_GOLD,
-    "fresh4": FRESH4_GOLD,
-    "fresh5": FRESH5_GOLD,
-    "fresh6": FRESH6_GOLD,
-    "fresh7": FRESH7_GOLD,
+    **{
+        name: EVAL_DIR / f"{name}.jsonl"
+        for name in ("heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7")
+    },
 }
 REQUIRED_FIELDS: dict[str, type] = {
     "id": str,

@@ -8,36 +8,10 @@ from typing import Any
 
 import pytest
 
-from eval.gold import (
-    DEFAULT_GOLD,
-    FRESH2_GOLD,
-    FRESH3_GOLD,
-    FRESH4_GOLD,
-    FRESH5_GOLD,
-    FRESH6_GOLD,
-    FRESH7_GOLD,
-    FRESH_GOLD,
-    HELDOUT_GOLD,
-    GoldError,
-    check_paragraphs,
-    load_gold,
-)
+from eval.gold import DEFAULT_GOLD, SPLITS, GoldError, check_paragraphs, load_gold
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        DEFAULT_GOLD,
-        HELDOUT_GOLD,
-        FRESH_GOLD,
-        FRESH2_GOLD,
-        FRESH3_GOLD,
-        FRESH4_GOLD,
-        FRESH5_GOLD,
-        FRESH6_GOLD,
-        FRESH7_GOLD,
-    ],
-)
+@pytest.mark.parametrize("path", list(SPLITS.values()), ids=list(SPLITS))
 def test_committed_gold_files_are_valid(path: Path, eval_engine: Any) -> None:
     gold = load_gold(path)
     assert len(gold.items) >= (80 if path == DEFAULT_GOLD else 10)
@@ -46,14 +20,8 @@ def test_committed_gold_files_are_valid(path: Path, eval_engine: Any) -> None:
 
 
 def test_splits_and_hash(tmp_path: Path, small_gold_items: list[dict[str, Any]], gold_writer: Any) -> None:
-    assert load_gold(DEFAULT_GOLD).split == "dev"
-    assert load_gold(HELDOUT_GOLD).split == "heldout"
-    assert load_gold(FRESH2_GOLD).split == "fresh2"
-    assert load_gold(FRESH3_GOLD).split == "fresh3"
-    assert load_gold(FRESH4_GOLD).split == "fresh4"
-    assert load_gold(FRESH5_GOLD).split == "fresh5"
-    assert load_gold(FRESH6_GOLD).split == "fresh6"
-    assert load_gold(FRESH7_GOLD).split == "fresh7"
+    for name, path in SPLITS.items():  # each committed split reads as its name
+        assert load_gold(path).split == name
     a = load_gold(gold_writer(tmp_path / "a.jsonl", small_gold_items))
     b = load_gold(gold_writer(tmp_path / "b.jsonl", small_gold_items))
     assert a.split == "a" and a.sha256 == b.sha256
