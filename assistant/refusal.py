@@ -170,7 +170,9 @@ def refusal_features(retriever: Retriever, signals: Signals, hits: list[Hit], qu
     else:
         coverage = english_coverage(signals.concepts, compact(text))
     best = max((float(signals.sentence[retriever.position[h.paragraph.key]]) for h in top), default=0.0)
-    focus_missing = any(word not in report_text(retriever) for word in question_focus(question))
+    corpus = report_text(retriever)
+    date = reports_date(retriever)
+    focus_missing = any(word not in corpus for word in question_focus(question))
     topic = topic_of(question)
     missing = tuple(_unknown_names(retriever, question, signals.chinese))
     words = topic_words(retriever, topic, signals.chinese)  # covered: one of the best paragraphs holds them all
@@ -187,10 +189,10 @@ def refusal_features(retriever: Retriever, signals: Signals, hits: list[Hit], qu
         topic=topic or "",
         topic_words=tuple(map(tuple, words)),
         topic_covered=any(holds_all(compact(hit.paragraph.searchable_text), words) for hit in top),
-        subject_missing=subject_absent(topic or "", missing, signals.chinese, report_text(retriever))
-        or (signals.chinese and leading_subject_absent(question, missing, report_text(retriever))),
-        after_report=asks_after(question, reports_date(retriever), report_text(retriever)),
-        report_date=reports_date(retriever),
+        subject_missing=subject_absent(topic or "", missing, signals.chinese, corpus)
+        or (signals.chinese and leading_subject_absent(question, missing, corpus)),
+        after_report=asks_after(question, date, corpus),
+        report_date=date,
     )
 
 

@@ -5,14 +5,13 @@
 The splits named by `--train` are pooled (by default every split whose misses have been read: the
 development split, the held-out split and the six blind splits after their first runs, 402 questions). The
 per-signal scores of every question are computed once; weights are then searched on a grid over the simplex
-(steps of 0.1),
-separately for Chinese and for English questions. Five-fold cross-validation (repeated over three shuffles)
-reports how well weights chosen on four folds do on the fifth, and leave-one-split-out scores each split with
-what the others chose, so a result that only fits the questions it was tuned on shows up as a gap. Fusion
-weights move away from the shipped ones (assistant/data/fusion.json) only when the grid beats them by two or
-more questions at rank 1, so the result of `--write` depends on what is shipped; cross-validation measures
-the grid's own choice instead, since the shipped weights have seen every fold. `--write` stores the weights
-chosen on the whole pool in assistant/data/fusion.json and assistant/data/refusal.json.
+(steps of 0.1), separately for Chinese and for English questions. Five-fold cross-validation (repeated over
+three shuffles) reports how well weights chosen on four folds do on the fifth, and leave-one-split-out scores
+each split with what the others chose, so a result that only fits the questions it was tuned on shows up as a
+gap. Fusion weights move away from the shipped ones (assistant/data/fusion.json) only when the grid beats them
+by two or more questions at rank 1, so the result of `--write` depends on what is shipped; cross-validation
+measures the grid's own choice instead, since the shipped weights have seen every fold. `--write` stores the
+weights chosen on the whole pool in assistant/data/fusion.json and assistant/data/refusal.json.
 
 Why pool (measured 2026-11-27): weights and thresholds chosen on the development split alone, scored on the
 five other splits, reach hit@1 108/119, refusal 47/65, 1 false refusal; chosen on the other splits each

@@ -68,16 +68,11 @@ def choose_sentences(ranked: list[EvidenceSentence], question: str = "") -> list
     chosen = [best]
     length = len(best.text)
     if question and not expected_types(question) and restates(question, best.text):
-        visible = len(best.paragraph.plain_text)  # not the footnotes appended after it
         following = sorted(
-            (s for s in ranked if s.paragraph.key == best.paragraph.key and best.end <= s.start and s.end <= visible),
+            (s for s in ranked if s.paragraph.key == best.paragraph.key and best.end <= s.start and _in_body(s)),
             key=lambda s: s.start,
         )
-        for sentence in following[:FOLLOWING]:
-            if length + len(sentence.text) > MAX_CHARS:
-                break  # the quoted sentences stay contiguous
-            chosen.append(sentence)
-            length += len(sentence.text)
+        _append_in_turn(chosen, following[:FOLLOWING], length, MAX_CHARS)
         if len(chosen) > 1:
             return chosen
     for sentence in ranked[1:]:
@@ -108,18 +103,31 @@ def _with_list_items(
             for s in ranked
             if s.paragraph.key in listed
             and (s.paragraph.key, s.start) not in taken
-            and s.end <= len(s.paragraph.plain_text)  # not the footnotes appended after the paragraph
+            and _in_body(s)
             and _LIST_ITEM.match(s.text)
         ),
         key=lambda s: s.start,
     )
     added = list(chosen)
-    for sentence in siblings:
-        if length + len(sentence.text) > LIST_CHARS:
-            break
-        added.append(sentence)
-        length += len(sentence.text)
+    _append_in_turn(added, siblings, length, LIST_CHARS)
     return added
+
+
+def _in_body(sentence: EvidenceSentence) -> bool:
+    """The sentence is the paragraph's own, not one of the footnotes appended after it."""
+    return sentence.end <= len(sentence.paragraph.plain_text)
+
+
+def _append_in_turn(
+    chosen: list[EvidenceSentence], candidates: list[EvidenceSentence], length: int, limit: int
+) -> None:
+    """Append `candidates` in order while the answer stays within `limit` characters, stopping at the first that
+    does not fit, so the quoted sentences stay contiguous."""
+    for sentence in candidates:
+        if length + len(sentence.text) > limit:
+            break
+        chosen.append(sentence)
+        length += len(sentence.text)
 
 
 def restates(question: str, sentence: str) -> bool:
