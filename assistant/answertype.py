@@ -34,7 +34,8 @@ class AnswerType(Enum):
 
 _ASKS = {
     AnswerType.IDENTIFIER: re.compile(
-        r"哪一?号|编号|文号|(document|resolution) (symbol|number)|\bsymbol\b", re.IGNORECASE
+        r"哪一?号|编号|文号|哪[一两几些]?项决议|which resolutions?\b|(document|resolution) (symbol|number)|\bsymbol\b",
+        re.IGNORECASE,
     ),
     AnswerType.DAY: re.compile(r"几号|几日|哪一?天|哪一日|具体日期|what date|which day|on what day", re.IGNORECASE),
     AnswerType.DATE: re.compile(

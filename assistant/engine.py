@@ -240,7 +240,7 @@ class Engine:
         return any(stem in self.retriever.gloss_words for stem in english_words(word))
 
     def _retrieve_similar(self, question: str, condensed: Condensed, address: Address) -> Retrieval:
-        signals = self.retriever.signals(condensed.query)
+        signals = self.retriever.signals(condensed.query, question)
         hits = self.retriever.rank(signals, condensed.boost, limit=self.k)
         features = refusal_features(self.retriever, signals, hits, question)
         refused = should_refuse(features, self.thresholds)

@@ -6,6 +6,10 @@ weights learned on the pooled gold splits (`assistant/data/fusion.json`, written
 `python -m eval tune`). English questions share no words with a Chinese report: their lexical signal
 is BM25 over the Chinese words a CC-CEDICT bridge gives for their English words (`index/bridge.py`),
 with its own learned weights.
+
+A question that asks for a kind of answer (a document number, a date, a name: `assistant/answertype.py`)
+adds a learned bonus to those of the best few paragraphs that hold one: 「安理会就利比亚通过了哪两项决议？」
+wants the paragraph that gives 「第1970(2011)号和第1973(2011)号决议」, not the one that only discusses Libya.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.answertype import AnswerType, expected_types, missing_types
 from assistant.tuned import load_tuned
 from index.bridge import english_concepts, gloss_words
 from index.embeddings import E5Embeddings
@@ -28,6 +33,8 @@ from index.tokenize import character_bigrams, tokenize
 
 FUSION_FILE = Path(__file__).with_name("data") / "fusion.json"
 CANDIDATES = 50
+# How many of the best paragraphs the answer-type bonus can reorder: the answer must already be near the top.
+ANSWER_TYPE_DEPTH = 5
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,8 @@ class FusionWeights:
     english_paragraph: float = 0.5
     english_sentence: float = 0.5
     english_lexical: float = 0.0
+    # added to a top paragraph that holds the kind of answer the question asks for (both languages)
+    answer_type: float = 0.0
 
     @classmethod
     def load(cls, path: Path = FUSION_FILE) -> FusionWeights:
@@ -67,6 +76,11 @@ class Signals:
     query_vector: np.ndarray
     # an English question's words bridged to the report's words, one list per concept ([] when untranslatable)
     concepts: list[list[str]] = field(default_factory=list)
+    # the question (not the condensed query) and the kinds of answer it asks for
+    question: str = ""
+    expected: frozenset[AnswerType] = frozenset()
+    # paragraph position → whether it holds every expected kind; filled as `rank` asks
+    holds_expected: dict[int, bool] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -103,7 +117,9 @@ class Retriever:
         self.sentence_owner = np.array([self.position[k] for k in stored.sentence_keys], dtype=np.int64)
 
     # -- signals -------------------------------------------------------------------------------
-    def signals(self, query: str) -> Signals:
+    def signals(self, query: str, question: str | None = None) -> Signals:
+        """Every signal for `query`; `question` (default: the query) is what the answer-type bonus reads — a
+        follow-up's condensed query also holds the previous question, whose kind of answer is not asked now."""
         count = len(self.paragraphs)
         query_vector = self.embeddings.query_vector(query)
         paragraph = np.zeros(count, dtype=np.float32)
@@ -127,7 +143,20 @@ class Retriever:
         else:
             lexical = self._bridged_bm25(concepts)
             characters = np.zeros(count, np.float32)
-        return Signals(paragraph, sentence, lexical, characters, best_sentence, tokens, chinese, query_vector, concepts)
+        question = query if question is None else question
+        return Signals(
+            paragraph,
+            sentence,
+            lexical,
+            characters,
+            best_sentence,
+            tokens,
+            chinese,
+            query_vector,
+            concepts,
+            question,
+            frozenset(expected_types(question)),
+        )
 
     def _bridged_bm25(self, concepts: list[list[str]]) -> np.ndarray:
         """BM25 of an English question through the dictionary bridge: each concept counts once, by its best
@@ -152,6 +181,8 @@ class Retriever:
         for key, amount in (boost or {}).items():
             if key in self.position:
                 fused[self.position[key]] += amount
+        if self.weights.answer_type and signals.expected:
+            self._answer_type_bonus(signals, fused)
         if limit is not None and limit < len(fused):
             best = np.argpartition(-fused, limit)[:limit]
             order = best[np.argsort(-fused[best], kind="stable")]
@@ -170,6 +201,29 @@ class Retriever:
             )
             for i in order
         ]
+
+    def _answer_type_bonus(self, signals: Signals, fused: np.ndarray) -> None:
+        """When the best paragraph holds no instance of a kind the question asks for (one the question does not
+        already contain), the best of the next ANSWER_TYPE_DEPTH - 1 that holds every kind gets the answer-type
+        weight if that makes it first; the order of the others is left alone. Only the first place can change: a
+        bonus to every holder also lifted unrelated ones into the top three, where refusal reads the evidence ("In
+        which country was Ratko Mladić arrested?" found a place in paragraph 11 and was no longer refused)."""
+        depth = min(ANSWER_TYPE_DEPTH, len(fused))
+        best = np.argpartition(-fused, depth - 1)[:depth]
+        best = best[np.argsort(-fused[best], kind="stable")]
+        if self._holds_expected(signals, int(best[0])):
+            return
+        for i in best[1:]:
+            if self._holds_expected(signals, int(i)):
+                if fused[i] + self.weights.answer_type > fused[best[0]]:
+                    fused[i] += self.weights.answer_type
+                return
+
+    def _holds_expected(self, signals: Signals, position: int) -> bool:
+        if position not in signals.holds_expected:
+            text = self.paragraphs[position].searchable_text
+            signals.holds_expected[position] = not missing_types(signals.question, text)
+        return signals.holds_expected[position]
 
     def search(self, query: str, k: int = 5, boost: dict[str, float] | None = None) -> list[Hit]:
         return self.rank(self.signals(query), boost, limit=k)

@@ -41,6 +41,10 @@ T = AnswerType
         ("Under the report, when should the Council act?", {T.DATE}),
         ("How much does the report say about Libya?", set()),  # how much is said, not a number
         ("How much did the UN spend on mediation?", {T.QUANTITY}),
+        ("安理会就利比亚通过了哪两项决议？", {T.IDENTIFIER}),  # a resolution is named by its number
+        ("报告提到了安理会的哪几项决议？", {T.IDENTIFIER}),
+        ("Which resolutions did the Council adopt on Libya?", {T.IDENTIFIER}),
+        ("这项决议的意义是什么？", set()),
     ],
 )
 def test_expected_types(question: str, kinds: set[AnswerType]) -> None:

@@ -11,6 +11,7 @@ from assistant.backends.base import Draft
 from assistant.backends.extractive import ExtractiveBackend
 from assistant.engine import Engine, QuestionError
 from assistant.result import Turn
+from assistant.retrieval import FusionWeights
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -325,6 +326,34 @@ def test_character_bigrams_score_chinese_questions_only(engine) -> None:
     assert not english.characters.any()
     best = engine.retriever.rank(chinese, limit=1)[0]
     assert best.signals["characters"] == float(chinese.characters[engine.retriever.position[best.paragraph.key]])
+
+
+def test_the_paragraph_holding_the_asked_kind_of_answer_goes_first(engine) -> None:
+    """Paragraph 34 discusses Libya at length, paragraph 30 names the two resolutions; without the answer-type
+    weight 34 comes first (so this test can fail)."""
+    question = "安全理事会就阿拉伯利比亚民众国问题通过了哪两项决议？"
+    retriever = engine.retriever
+    shipped = retriever.weights
+    assert shipped.answer_type > 0
+    signals = retriever.signals(question)
+    try:
+        retriever.weights = FusionWeights(**{**shipped.__dict__, "answer_type": 0.0})
+        without = [h.paragraph.number for h in retriever.rank(signals, limit=5)]
+    finally:
+        retriever.weights = shipped
+    with_bonus = [h.paragraph.number for h in retriever.rank(signals, limit=5)]
+    assert without[:2] == [34, 30]
+    assert with_bonus[0] == 30
+    assert with_bonus[1:] == [n for n in without if n != 30][:4]  # only the first place changes
+    result = engine.ask(question)
+    assert not result.refused and result.citations[0] == 30 and "1973" in result.answer
+
+
+def test_the_answer_type_weight_does_not_lift_an_unrelated_paragraph_into_the_evidence(engine) -> None:
+    """The report never says where Mladić was arrested; paragraph 11 names places but not him. A bonus to every
+    paragraph holding a place lifted 11 into the top three and the question was answered."""
+    result = engine.ask("In which country was Ratko Mladić arrested in May 2011, according to the report?")
+    assert result.refused
 
 
 @pytest.mark.parametrize(
