@@ -7,13 +7,13 @@ development split, the held-out split and the six blind splits after their first
 per-signal scores of every question are computed once; weights are then searched on a grid over the simplex
 (steps of 0.1), separately for Chinese and for English questions; then the answer-type weight (the bonus that
 puts first a top paragraph holding the kind of answer asked for, `assistant/retrieval.py`) on a grid of its own.
-Five-fold cross-validation (repeated over
-three shuffles) reports how well weights chosen on four folds do on the fifth, and leave-one-split-out scores
-each split with what the others chose, so a result that only fits the questions it was tuned on shows up as a
-gap. Fusion weights move away from the shipped ones (assistant/data/fusion.json) only when the grid beats them
-by two or more questions at rank 1, so the result of `--write` depends on what is shipped; cross-validation
-measures the grid's own choice instead, since the shipped weights have seen every fold. `--write` stores the
-weights chosen on the whole pool in assistant/data/fusion.json and assistant/data/refusal.json.
+Five-fold cross-validation (repeated over three shuffles) reports how well weights chosen on four folds do on
+the fifth, and leave-one-split-out scores each split with what the others chose, so a result that only fits the
+questions it was tuned on shows up as a gap. Fusion weights move away from the shipped ones
+(assistant/data/fusion.json) only when the grid beats them by two or more questions at rank 1, so the result of
+`--write` depends on what is shipped; cross-validation measures the grid's own choice instead, since the shipped
+weights have seen every fold. `--write` stores the weights chosen on the whole pool in assistant/data/fusion.json
+and assistant/data/refusal.json.
 
 Why pool (measured 2026-11-27): weights and thresholds chosen on the development split alone, scored on the
 five other splits, reach hit@1 108/119, refusal 47/65, 1 false refusal; chosen on the other splits each
