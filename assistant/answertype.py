@@ -9,7 +9,9 @@ name — the report is unlikely to answer it, however similar the sentences are.
 one of its features (`assistant/refusal.py`); its weight is learned like the others.
 
 Names are found with jieba's part-of-speech tagger (`nr` person, `ns` place), numbers and dates with
-patterns. A question may expect several kinds (「何时、由谁」); each must be found.
+patterns. A question asking for a city (「在哪座城市通过」) is not answered by a country: the Chinese names of
+countries and territories come from the CLDR data in `babel` (「卢旺达」「科特迪瓦」), plus any place ending in
+「国」 (「阿拉伯利比亚民众国」). A question may expect several kinds (「何时、由谁」); each must be found.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from __future__ import annotations
 import re
 from enum import Enum
 from functools import lru_cache
+
+from babel import Locale
 
 from index.normalize import compact
 from index.tokenize import tag
@@ -109,6 +113,8 @@ _ASKS_DURATION = re.compile(
 )
 # Classifiers that count the same things: 「几名成员」 is answered by 「五名」 or 「五位」, not by 「两种」.
 _CLASSIFIER_FAMILY = {"名": "名位人", "位": "名位人", "人": "名位人", "个": "个", "项": "项", "次": "次", "票": "票"}
+# 「哪个城市」「在哪座城市」 "which city": a country does not answer it
+_ASKS_CITY = re.compile(r"城市|哪座城|哪个城|\b(?:which|what) (?:city|town)\b|\bin what city\b", re.IGNORECASE)
 _ASKED_CLASSIFIER = re.compile(r"(?:几|多少)([个名项次人位票])")
 _PERSON_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}")
 # Continents and world regions: not the answer to 「哪个城市」「哪个国家」「在哪里」 (「拉丁美洲」, 「西非」).
@@ -141,6 +147,7 @@ def missing_types(question: str, evidence: str) -> set[AnswerType]:
 
 def _new_instances(kind: AnswerType, question: str, evidence: str) -> set[str]:
     asked = _ASKS[AnswerType.ORDINAL].search(question) if kind is AnswerType.ORDINAL else None
+    asks_city = kind is AnswerType.PLACE and bool(_ASKS_CITY.search(question))
     durations_count = kind is AnswerType.QUANTITY and bool(_ASKS_DURATION.search(question))
     question, evidence = compact(question), compact(evidence)
     if kind is AnswerType.QUANTITY and not durations_count:
@@ -151,10 +158,22 @@ def _new_instances(kind: AnswerType, question: str, evidence: str) -> set[str]:
     if asked:  # 「第几条」 wants 「第二条」, not 「第七章」
         counter = asked.group(1) or _ENGLISH_COUNTER.get((asked.group(2) or "").lower(), "")
         found = {ordinal for ordinal in found if ordinal.endswith(counter)}
+    if asks_city:
+        found = {place for place in found if not is_country(place)}
     if kind is AnswerType.QUANTITY and (classifier := _ASKED_CLASSIFIER.search(question)):
         family = _CLASSIFIER_FAMILY[classifier.group(1)]
         found = {count for count in found if count[-1:] in family}
     return found
+
+
+def is_country(place: str) -> bool:
+    """A country or territory (CLDR's Chinese names, 「科特迪瓦」), or a state's name ending in 「国」."""
+    return place.endswith("国") or place in _territories()
+
+
+@lru_cache(maxsize=1)
+def _territories() -> frozenset[str]:
+    return frozenset(compact(name) for name in Locale("zh").territories.values())
 
 
 def _asked_month(question: str) -> str | None:

@@ -153,3 +153,15 @@ def test_names_and_places_come_from_the_tagger_or_transliteration() -> None:
     # a place naming a people says who someone is, not where something happened
     assert missing_types("他是在哪个国家被逮捕的？", "2011年5月逮捕前波斯尼亚塞族拉特科·姆拉迪奇将军。") == {T.PLACE}
     assert missing_types("他是在哪个国家被逮捕的？", "他在波斯尼亚被逮捕。") == set()
+
+
+def test_a_country_does_not_answer_which_city() -> None:
+    question = "这项公约是在哪座城市通过的？"
+    assert missing_types(question, "非洲联盟成员国在肯尼亚通过了这项公约。") == {T.PLACE}  # CLDR: a country
+    assert missing_types(question, "公约在荷兰通过。") == {T.PLACE}
+    assert missing_types(question, "非洲联盟成员国在内罗毕通过了这项公约。") == set()
+    assert missing_types("In which city was the convention adopted?", "公约在肯尼亚通过。") == {T.PLACE}
+    assert missing_types("In which city was the convention adopted?", "公约在海牙通过。") == set()
+    # asked for a country, a country answers; asked where, either does
+    assert missing_types("公约是在哪个国家通过的？", "公约在肯尼亚通过。") == set()
+    assert missing_types("公约是在哪里通过的？", "公约在肯尼亚通过。") == set()
