@@ -12,6 +12,8 @@ Names are found with jieba's part-of-speech tagger (`nr` person, `ns` place), nu
 patterns. A question asking for a city (「在哪座城市通过」) is not answered by a country: the Chinese names of
 countries and territories come from the CLDR data in `babel` (「卢旺达」「科特迪瓦」), plus any place ending in
 「国」 (「阿拉伯利比亚民众国」). A question may expect several kinds (「何时、由谁」); each must be found.
+A question about how a vote went (「表决结果如何」, "how did China vote") wants the record of a vote: a count of
+votes, an abstention, 「一致通过」.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class AnswerType(Enum):
     ORDINAL = "ordinal"
     PERSON = "person"
     PLACE = "place"
+    VOTE = "vote"
 
 
 _ASKS = {
@@ -73,6 +76,10 @@ _ASKS = {
         # "Where did…", not the relative "…places where incitement is rampant"
         r"|^\W*where\b|\bwhere (?:is|was|are|were|do|does|did|has|have|had|will|would|can|could)\b",
         re.IGNORECASE,
+    ),
+    # how a vote went: 「表决结果如何」「哪些国家投了弃权票」 "how did China vote"
+    AnswerType.VOTE: re.compile(
+        r"表决|投票|投了|弃权|[赞反]成票|反对票|\bvot(?:e|ed|es|ing)\b|\babstain", re.IGNORECASE
     ),
 }
 # 「问题在哪里」「区别在哪儿」「大部分工作在哪里」: where an abstract noun "lies" asks what it is, not for a place
@@ -114,6 +121,10 @@ _ASKS_DURATION = re.compile(
 # Classifiers that count the same things: 「几名成员」 is answered by 「五名」 or 「五位」, not by 「两种」.
 _CLASSIFIER_FAMILY = {"名": "名位人", "位": "名位人", "人": "名位人", "个": "个", "项": "项", "次": "次", "票": "票"}
 # 「哪个城市」「在哪座城市」 "which city": a country does not answer it
+# the record of a vote in the evidence (matched on `compact` text: lower-case, no spaces)
+_VOTE_RECORD = re.compile(
+    r"表决|投票|弃权|赞成票|反对票|\d+票|[一二三四五六七八九十]+票|一致通过|全票|vot(?:e|ed|ing)|abstain|unanimous"
+)
 _ASKS_CITY = re.compile(r"城市|哪座城|哪个城|\b(?:which|what) (?:city|town)\b|\bin what city\b", re.IGNORECASE)
 _ASKED_CLASSIFIER = re.compile(r"(?:几|多少)([个名项次人位票])")
 _PERSON_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}")
@@ -207,6 +218,8 @@ def _instances(kind: AnswerType, text: str) -> set[str]:
         return {number + classifier for number, classifier in _COUNT.findall(stripped)}
     if kind is AnswerType.PERSON:
         return set(_PERSON_NAME.findall(text)) | _titled_names(text)
+    if kind is AnswerType.VOTE:
+        return set(_VOTE_RECORD.findall(text))
     return _places(text)
 
 

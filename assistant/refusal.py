@@ -438,6 +438,7 @@ _KIND_NAMES = {
     AnswerType.PERSON: ("人名", "name"),
     AnswerType.PLACE: ("地点", "place"),
     AnswerType.IDENTIFIER: ("文号", "document symbol"),
+    AnswerType.VOTE: ("表决情况", "record of a vote"),
 }
 
 

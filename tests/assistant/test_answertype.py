@@ -165,3 +165,24 @@ def test_a_country_does_not_answer_which_city() -> None:
     # asked for a country, a country answers; asked where, either does
     assert missing_types("公约是在哪个国家通过的？", "公约在肯尼亚通过。") == set()
     assert missing_types("公约是在哪里通过的？", "公约在肯尼亚通过。") == set()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "安理会第1973(2011)号决议通过时的表决结果如何？",
+        "有哪些国家投了弃权票？",
+        "How did China and Russia vote on the Libya resolutions?",
+        "Which member states voted against resolution 63/308?",
+    ],
+)
+def test_how_a_vote_went_wants_the_record_of_a_vote(question: str) -> None:
+    assert T.VOTE in expected_types(question)
+    assert T.VOTE in missing_types(question, "安全理事会通过了第1970(2011)和第1973(2011)号决议。")
+    assert T.VOTE not in missing_types(question, "该决议以10票赞成、5票弃权获得通过。")
+    assert T.VOTE not in missing_types(question, "安理会一致通过了该决议。")
+
+
+def test_a_vote_merely_mentioned_is_no_vote_question() -> None:
+    assert T.VOTE not in expected_types("区域组织在预警方面能做什么？")
+    assert T.VOTE not in expected_types("What role do regional organizations play in early warning?")

@@ -111,6 +111,15 @@ def test_a_count_must_be_in_a_sentence_naming_what_is_counted(engine, question: 
     assert bool(result.citations) is not refused
 
 
+def test_the_report_records_no_vote(engine) -> None:
+    """The report names resolution 1973 (2011) but never how the vote went; the refusal says what is missing."""
+    result = engine.ask("安理会第1973(2011)号决议通过时的表决结果如何？")
+    assert result.refused and "表决情况" in result.answer
+    english = engine.ask("Which member states voted against General Assembly resolution 63/308?")
+    assert english.refused and "record of a vote" in english.answer
+    assert not engine.ask("安理会就利比亚问题通过了哪两项决议？").refused
+
+
 def test_an_answer_about_something_never_mentioned_says_so_first(engine) -> None:
     # (「……上海合作组织在……方面的作用」 is refused: the SCO is its whole subject, `subject_absent`)
     result = engine.ask("报告如何评价缅甸的邻国在预防暴行方面的作用？")
