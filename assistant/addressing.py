@@ -1,4 +1,5 @@
-"""Questions that name a place in the report: 「第12段」「第十二段」「paragraph 12」「¶12」「第四节」.
+"""Questions that name a place in the report: 「第12段」「第十二段」「paragraph 12」「¶12」「第四节」, a footnote
+(「脚注1」「报告的脚注」 "footnote 1").
 
 These resolve directly, without similarity. A number preceded by another document's title
 (「《2005年世界首脑会议成果》第139段」) or by 「决议」 refers to that document and is left alone.
@@ -42,6 +43,11 @@ _SECTION_PATTERNS = [
 ]
 _OTHER_DOCUMENT_BEFORE = re.compile(r"(》|决议|宪章|公约|成果|议定书|resolution|charter|outcome)\s*$", re.IGNORECASE)
 _SECTION_WORDS = ("节", "部分", "章节", "一章", "section")
+# 「脚注」「脚注1」「第1个脚注」 "footnote 1": without a number, every footnote
+_FOOTNOTE_PATTERNS = [
+    re.compile(r"(?:第\s*(\d{1,3})\s*(?:个|条)?\s*)?脚注\s*(\d{1,3})?"),
+    re.compile(r"\bfootnotes?\b(?:\s*(?:no\.?\s*)?(\d{1,3}))?()", re.IGNORECASE),
+]
 
 
 @dataclass(frozen=True)
@@ -52,11 +58,16 @@ class Address:
     sections: tuple[str, ...] = ()
     missing_paragraphs: tuple[int, ...] = ()
     missing_sections: tuple[str, ...] = ()
+    footnotes: tuple[str, ...] = ()  # marks
+    missing_footnotes: tuple[str, ...] = ()
     spans: tuple[tuple[int, int], ...] = field(default=(), compare=False)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.paragraphs or self.sections or self.missing_paragraphs or self.missing_sections)
+        return (
+            not (self.paragraphs or self.sections or self.missing_paragraphs or self.missing_sections or self.footnotes)
+            and not self.missing_footnotes
+        )
 
 
 def parse_number(text: str) -> int | None:
@@ -81,7 +92,10 @@ def parse_number(text: str) -> int | None:
     return total + current
 
 
-def resolve(question: str, paragraph_numbers: set[int], sections: tuple[Section, ...]) -> Address:
+def resolve(
+    question: str, paragraph_numbers: set[int], sections: tuple[Section, ...], footnotes: tuple[str, ...] = ()
+) -> Address:
+    """What the question points at; `footnotes` are the report's footnote marks."""
     paragraphs: list[int] = []
     missing: list[int] = []
     spans: list[tuple[int, int]] = []
@@ -96,13 +110,35 @@ def resolve(question: str, paragraph_numbers: set[int], sections: tuple[Section,
                     continue
                 (paragraphs if number in paragraph_numbers else missing).append(number)
     found_sections, missing_sections = _sections(question, sections, spans)
+    found_notes, missing_notes = _footnotes(question, footnotes, spans)
     return Address(
         paragraphs=tuple(dict.fromkeys(paragraphs)),
         sections=tuple(dict.fromkeys(found_sections)),
         missing_paragraphs=tuple(dict.fromkeys(missing)),
         missing_sections=tuple(dict.fromkeys(missing_sections)),
+        footnotes=tuple(dict.fromkeys(found_notes)),
+        missing_footnotes=tuple(dict.fromkeys(missing_notes)),
         spans=tuple(spans),
     )
+
+
+def _footnotes(question: str, marks: tuple[str, ...], spans: list[tuple[int, int]]) -> tuple[list[str], list[str]]:
+    """The footnote marks the question names (every mark for a bare 「脚注」 "footnote"), and those it names that
+    the report does not have. A report without footnotes leaves the words to similarity."""
+    found: list[str] = []
+    missing: list[str] = []
+    for pattern in _FOOTNOTE_PATTERNS:
+        for match in pattern.finditer(question):
+            number = match.group(1) or match.group(2) or None
+            if number is None:
+                found.extend(marks)
+            elif number in marks:
+                found.append(number)
+            else:
+                missing.append(number)
+            if marks:
+                spans.append(match.span())
+    return found, missing if marks else []
 
 
 def _listed_numbers(listing: str) -> list[int | None]:

@@ -48,8 +48,11 @@ _FOLLOW_UP = re.compile(
     r"(它|他们|她们|他|她|其|该|此|这|那|上述|前者|后者|后来|还有|另外|那么|为什么|\b(it|its|they|them|their|this|that|these|those|he|she|his|her)\b)",
     re.IGNORECASE,
 )
+# a paragraph of this report is at most a few hundred characters (478 the longest): asked what it says, it is quoted
+WHOLE_PARAGRAPH_CHARS = 600
 _ONLY_ASKS_CONTENT = re.compile(
-    r"^[\s\W]*(讲了?什么|说了?什么|写了?什么|的?内容是?什么|的?主要内容|讲的是什么|是关于什么的?|概括一下|总结一下|"
+    r"^[\s\W]*(?:的|中|里)?(?:主要|大致|大概|具体|都|究竟|到底)?"
+    r"(讲了?什么|说了?什么|写了?什么|谈了?什么|的?内容是?什么|的?主要内容|讲的是什么|是关于什么的?|概括一下|总结一下|"
     r"what does (it|this) say|what is it about|summari[sz]e( it)?|what does .{0,20} say)?[\s\W]*$",
     re.IGNORECASE,
 )
@@ -80,6 +83,7 @@ class Retrieval:
     query: str = ""  # the condensed query for `question`
     question: str = ""  # what was retrieved for, when not the question as asked (`assistant.partial`)
     note: str = ""  # opens the answer: names of the question the report never mentions
+    verbatim: bool = False  # the evidence is the answer as it stands (`Evidence.verbatim`)
 
 
 def clean_question(question: str, max_chars: int) -> str:
@@ -209,7 +213,9 @@ class Engine:
     def retrieve(self, state: dict[str, Any]) -> Retrieval:
         question: str = state["question"]
         condensed: Condensed = state["condensed"]
-        address = resolve(question, {p.number for p in self.retriever.paragraphs}, self._sections)
+        address = resolve(
+            question, {p.number for p in self.retriever.paragraphs}, self._sections, tuple(self._footnotes)
+        )
         if not address.is_empty and not addresses_assistant(question):  # 「扮演……根据第12段」 is still refused
             return self._retrieve_addressed(question, condensed, address)
         retrieval = self._retrieve_similar(question, condensed, address)
@@ -305,6 +311,12 @@ class Engine:
     def _sections(self):
         return self.retriever.reports[0].sections
 
+    @property
+    def _footnotes(self) -> dict[str, Paragraph]:
+        """The default document's footnote marks, each with the paragraph it belongs to."""
+        document = self._default_document
+        return {note.mark: p for p in self.retriever.paragraphs if p.document == document for note in p.footnotes}
+
     def _evidence(self, state: dict[str, Any]) -> Evidence:
         retrieval: Retrieval = state["retrieval"]
         return Evidence(
@@ -315,6 +327,7 @@ class Engine:
             sentences=retrieval.evidence,
             history=state["history"],
             citation_labels=self.labels,
+            verbatim=retrieval.verbatim,
         )
 
     def _fallback(self, evidence: Evidence, error: BackendError) -> Draft:
@@ -332,18 +345,28 @@ class Engine:
         for section in self._sections:
             if section.number in address.sections:
                 numbers.extend(n for n in section.paragraph_numbers if n not in numbers)
+        notes = [self._footnotes[mark] for mark in address.footnotes]
+        numbers.extend(p.number for p in notes if p.number not in numbers)
         if not numbers:
             return Retrieval([], None, address, True, refusal_text=self._missing_text(question, address))
         paragraphs = [p for n in numbers if (p := self.retriever.paragraph(n)) is not None]
-        hits = [Hit(p, 1.0) for p in paragraphs]
         remainder = question
         for start, end in sorted(address.spans, reverse=True):
             remainder = remainder[:start] + " " + remainder[end:]
+        footnotes = _footnote_sentences(self.retriever, paragraphs, address.footnotes)
         if _ONLY_ASKS_CONTENT.match(remainder) or not remainder.strip():
-            evidence = _opening_sentences(self.retriever, paragraphs)
-        else:
-            signals = self.retriever.signals(remainder)
-            evidence = rank_sentences(self.retriever, signals, hits)
+            whole = len(paragraphs) == 1 and len(paragraphs[0].plain_text) <= WHOLE_PARAGRAPH_CHARS
+            evidence = footnotes if footnotes else _opening_sentences(self.retriever, paragraphs, whole)
+            hits = [Hit(p, 1.0) for p in paragraphs]
+            return Retrieval(hits, None, address, False, evidence=evidence, verbatim=whole or bool(footnotes))
+        signals = self.retriever.signals(remainder)
+        if len(paragraphs) > 1:  # 「第二节在谈到法律联系时……」: the section's paragraphs, best for the rest first
+            order = {hit.paragraph.key: i for i, hit in enumerate(self.retriever.rank(signals, condensed.boost))}
+            paragraphs.sort(key=lambda p: order.get(p.key, len(order)))
+        hits = [Hit(p, 1.0) for p in paragraphs]
+        ranked = rank_sentences(self.retriever, signals, hits)
+        quoted = {(s.paragraph.key, s.start) for s in footnotes}
+        evidence = footnotes + [s for s in ranked if (s.paragraph.key, s.start) not in quoted]  # the note first
         return Retrieval(hits, None, address, False, evidence=evidence)
 
     def _missing_text(self, question: str, address: Address) -> str:
@@ -355,12 +378,19 @@ class Engine:
                 parts.append(f"there is no paragraph {', '.join(map(str, address.missing_paragraphs))}")
             if address.missing_sections:
                 parts.append(f"there is no section {', '.join(address.missing_sections)}")
+            if address.missing_footnotes:
+                marks = ", ".join(sorted(self._footnotes)) or "none"
+                parts.append(f"there is no footnote {', '.join(address.missing_footnotes)} (its footnotes: {marks})")
             return "; ".join(parts) + "."
         parts = [f"报告共有 {count} 段、{sections} 节"]
         if address.missing_paragraphs:
             parts.append("没有" + "、".join(f"第{n}段" for n in address.missing_paragraphs))
         if address.missing_sections:
             parts.append("没有" + "、".join(f"第{s}节" for s in address.missing_sections))
+        if address.missing_footnotes:
+            parts.append(
+                f"只有 {len(self._footnotes)} 个脚注，没有" + "、".join(f"脚注{m}" for m in address.missing_footnotes)
+            )
         return "，".join(parts) + "。"
 
     def _refusal_text(self, question: str, hits: list[Hit], features: RefusalFeatures) -> str:
@@ -394,12 +424,32 @@ def _with_note(draft: Draft, note: str) -> Draft:
     return Draft(f"{note}\n{draft.text}", draft.supporting, model=draft.model)
 
 
-def _opening_sentences(retriever: Retriever, paragraphs: list[Paragraph]) -> list[EvidenceSentence]:
-    """For 「第12段讲了什么」: each paragraph's first sentences, in order, scored so all are kept."""
+def _footnote_sentences(
+    retriever: Retriever, paragraphs: list[Paragraph], marks: tuple[str, ...]
+) -> list[EvidenceSentence]:
+    """The 「脚注1：……」 sentences of the named footnotes (after each paragraph's body in its searchable text)."""
+    evidence = []
+    for paragraph in paragraphs:
+        _, spans = retriever.sentence_vectors_of(paragraph.key)
+        body = len(paragraph.plain_text)
+        for start, end in spans:
+            text = paragraph.searchable_text[start:end]
+            if start >= body and any(text.lstrip().startswith(f"脚注{mark}") for mark in marks):
+                evidence.append(EvidenceSentence(paragraph, text, int(start), int(end), 1.0))
+    return evidence
+
+
+def _opening_sentences(
+    retriever: Retriever, paragraphs: list[Paragraph], whole: bool = False
+) -> list[EvidenceSentence]:
+    """For 「第四节讲了什么」: each paragraph's first sentences, in order, scored so all are kept; for
+    「第12段讲了什么」 (`whole`), every sentence of the paragraph's body."""
     evidence = []
     for paragraph in paragraphs[:4]:
         _, spans = retriever.sentence_vectors_of(paragraph.key)
-        per_paragraph = 2 if len(paragraphs) == 1 else 1
+        if whole:
+            spans = [(start, end) for start, end in spans if end <= len(paragraph.plain_text)]  # not its footnotes
+        per_paragraph = len(spans) if whole else 2 if len(paragraphs) == 1 else 1
         for start, end in spans[:per_paragraph]:
             text = paragraph.searchable_text[start:end]
             evidence.append(EvidenceSentence(paragraph, text, int(start), int(end), 1.0))

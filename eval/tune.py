@@ -82,7 +82,7 @@ def load_cases(engine: Engine, gold_file: Path) -> list[Case]:
         if not line.strip():
             continue
         item = json.loads(line)
-        if not resolve(item["question"], numbers, sections).is_empty:
+        if not resolve(item["question"], numbers, sections, tuple(engine._footnotes)).is_empty:
             continue  # addressed questions bypass similarity: nothing to tune
         history = [Turn(t["question"], "", tuple(t.get("paragraphs", ()))) for t in item.get("history") or []]
         condensed: Condensed = engine.condense({"question": item["question"], "history": history})

@@ -35,6 +35,8 @@ class Evidence:
     sentences: list[EvidenceSentence]
     history: list[Turn] = field(default_factory=list)
     citation_labels: dict[str, str] = field(default_factory=dict)
+    # the sentences are what was asked for as they stand (「第40段讲了什么」: the whole paragraph), not candidates
+    verbatim: bool = False
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,10 @@ class ExtractiveBackend:
     def answer(self, evidence: Evidence) -> Draft:
         # a follow-up's standalone question carries the previous one (「…哪一年启动的？ 为什么？」): not judged
         rewritten = evidence.standalone_question not in ("", evidence.question)
-        chosen = choose_sentences(evidence.sentences, "" if rewritten else evidence.question)
+        if evidence.verbatim:
+            chosen = list(evidence.sentences)
+        else:
+            chosen = choose_sentences(evidence.sentences, "" if rewritten else evidence.question)
         lines = [_cite(sentence, evidence.citation_labels) for sentence in chosen]
         body = "\n".join(lines)
         text = f"{ENGLISH_PREFACE}\n{body}" if evidence.language == "en" else body

@@ -20,7 +20,7 @@ T = AnswerType
         ("特别顾问叫什么名字？", {T.PERSON}),
         ("上下协调的关键在谁手里？", set()),  # 「谁手里」 asks for an actor, not a personal name
         ("总部设在哪个城市？", {T.PLACE}),
-        ("第1973(2011)号决议表决时有几票赞成？", {T.QUANTITY}),
+        ("第1973(2011)号决议表决时有几票赞成？", {T.QUANTITY, T.VOTE}),  # a count of votes
         ("How many troops were deployed?", {T.QUANTITY}),
         ("区域组织在预警方面能做什么？", set()),
         ("What is the name of the Special Adviser?", {T.PERSON}),

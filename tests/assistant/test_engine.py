@@ -60,6 +60,37 @@ def test_paragraph_references_resolve_directly(engine, question: str, number: in
     assert result.citations == [number]
 
 
+def test_asked_what_a_paragraph_says_the_whole_paragraph_is_quoted(engine) -> None:
+    result = engine.ask("第40段主要讲了什么？")
+    paragraph = engine.paragraph(40)
+    assert result.citations == [40]
+    assert "早期发展阶段" in result.answer  # its third sentence of four: the opening two alone leave it out
+    sentences = [s + "。" for s in paragraph.plain_text.split("。") if s.strip()]
+    assert len(sentences) == 4 and all(sentence in result.answer for sentence in sentences)
+
+
+def test_a_section_reference_with_a_question_ranks_the_section_by_it(engine) -> None:
+    """The section's paragraphs in document order put 38 first; the question is about next year's dialogue (42)."""
+    result = engine.ask("在报告最后一节“协作和伙伴关系”中，秘书长为明年的对话提出了什么可能的重点？")
+    numbers = [r.paragraph.number for r in result.retrieved]
+    assert numbers[0] == 42 and sorted(numbers) == list(range(38, 45))
+    assert "第三个支柱" in result.answer
+
+
+@pytest.mark.parametrize("question", ["报告脚注引用的文件编号是什么？", "What does footnote 1 say?", "脚注1说了什么？"])
+def test_a_footnote_reference_quotes_the_footnote(engine, question: str) -> None:
+    result = engine.ask(question)
+    assert not result.refused and result.citations == [2]
+    assert "SG/SM/13385" in result.answer
+
+
+def test_a_footnote_the_report_does_not_have(engine) -> None:
+    result = engine.ask("脚注5讲了什么？")
+    assert result.refused and "只有 1 个脚注" in result.answer and "脚注5" in result.answer
+    english = engine.ask("What does footnote 3 say?")
+    assert english.refused and "no footnote 3" in english.answer
+
+
 def test_section_reference(engine) -> None:
     result = engine.ask("第四节讲什么？")
     assert [r.paragraph.number for r in result.retrieved] == list(range(21, 30))
@@ -99,6 +130,7 @@ def test_refusal_when_the_report_does_not_cover_it(engine, question: str) -> Non
         ("How many internally displaced persons are there in Africa?", True),
         ("秘书长有几名特别顾问？", False),  # 「我的两名特别顾问」
         ("联合国帮助调解了多少个危机局势？", False),  # 「三十多个危机局势」
+        ("仅在2010年一年中，联合国协助调解的危机局势大约有多少个？", False),  # 「大约」 is not what is counted
         # the answer about a person stands in the sentences naming him: 「……逮捕前波斯尼亚塞族拉特科·姆拉迪奇将军」
         # gives the month, not the country (which other best sentences name)
         ("姆拉迪奇是在哪个国家被逮捕的？", True),
