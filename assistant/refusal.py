@@ -75,6 +75,23 @@ COVERAGE_PARAGRAPHS = 3
 # jieba keeps 「几名」「几个」 whole
 _QUESTION_WORD = re.compile(r"^(多少|几|几[个名项次位种]|什么|哪|哪个|哪些|哪里|哪儿|哪一|哪一个|谁|怎么样|怎样)$")
 _LINKING_WORDS = {"是", "有", "为", "在", "的"}
+# 「大约有多少个」「一共多少」: how exact the number is, not what is counted
+_APPROXIMATORS = {
+    "大约",
+    "大概",
+    "约",
+    "约有",
+    "左右",
+    "差不多",
+    "将近",
+    "大致",
+    "一共",
+    "总共",
+    "共",
+    "总计",
+    "合计",
+    "上下",
+}
 # 「哪个法庭」「哪所学院」: the noun a "which" question asks for (its first word, two characters or more)
 _WHICH = re.compile(r"哪(?:一)?(?:个|所|家|座|间)([\u4e00-\u9fff]{2,6})")
 # nouns too general to be looked for (「什么地方」「哪个方面」), and dates, which their answer type checks
@@ -391,8 +408,14 @@ def question_focus(question: str) -> list[str]:
     for i, word in enumerate(words):
         if not _QUESTION_WORD.match(word):
             continue
-        after = [w for w in words[i + 1 : i + 3] if w not in stop and not _QUESTION_WORD.match(w)]
-        before = [w for w in words[max(0, i - 3) : i][::-1] if w not in stop and w not in _LINKING_WORDS]
+        after = [
+            w for w in words[i + 1 : i + 3] if w not in stop and w not in _APPROXIMATORS and not _QUESTION_WORD.match(w)
+        ]
+        before = [
+            w
+            for w in words[max(0, i - 3) : i][::-1]
+            if w not in stop and w not in _LINKING_WORDS and w not in _APPROXIMATORS
+        ]
         focus.extend(compact(w) for w in (after[:1] or before[:1]))
     return focus
 
