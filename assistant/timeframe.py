@@ -3,8 +3,8 @@
 「报告发布以后，安理会有没有授权对叙利亚采取军事行动？」, 「现任保护责任特别顾问叫什么名字？」, "Who won the 2018 FIFA
 World Cup?": each asks about a time after the report, and any answer quoted from it would be about something
 else. `asks_after` finds such questions (a year later than the report that the report never names, "after the
-report was published", the current holder of an office); the engine refuses them and says when the report
-dates from.
+report was published", the current holder of an office, how something dated after the report turned out); the
+engine refuses them and says when the report dates from.
 
 The report's date is the `date` of its sidecar metadata (`2011-06`), else the latest year its text names (a
 report without metadata that plans something for a later year is taken to date from that year).
@@ -34,6 +34,31 @@ _AFTER_EN = re.compile(
 )
 
 
+# a month after the report's: 「2011年7月」 (compacted), "July 2011"
+_YEAR_MONTH_ZH = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月")
+_MONTHS_EN = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_YEAR_MONTH_EN = re.compile(r"\b(" + "|".join(_MONTHS_EN) + r")\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+# how something turned out: a report written before it cannot say (「最后得出了什么结论」 "what was the outcome")
+_OUTCOME = re.compile(
+    r"最终|最后|结论|成果|达成|得出|取得了|怎么样了|结果如何|结果怎样|\boutcomes?\b|\bresults?\b|\bconclu(?:ded|sions?)\b"
+    r"|\bturned out\b|\bwhat happened\b|\bended\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class ReportDate:
     year: int
@@ -41,8 +66,7 @@ class ReportDate:
 
     def describe(self, english: bool) -> str:
         if english:
-            months = "January February March April May June July August September October November December"
-            return f"{months.split()[self.month - 1]} {self.year}" if self.month else str(self.year)
+            return f"{_MONTHS_EN[self.month - 1].capitalize()} {self.year}" if self.month else str(self.year)
         return f"{self.year} 年 {self.month} 月" if self.month else f"{self.year} 年"
 
 
@@ -69,7 +93,20 @@ def asks_after(question: str, date: ReportDate | None, corpus: str) -> bool:
     text = compact(question)  # 「２０１５年」 → 2015
     if any(int(year) > date.year and year not in corpus for year in _YEAR.findall(text)):
         return True
+    if _OUTCOME.search(question) and any(_later(year, month, date) for year, month in _months_named(question, text)):
+        return True  # 「2011年7月那场对话最后得出了什么结论」: the report (June 2011) only plans it
     return bool(_AFTER_ZH.search(text) or _AFTER_EN.search(question))
+
+
+def _months_named(question: str, text: str) -> list[tuple[int, int]]:
+    named = [(int(y), int(m)) for y, m in _YEAR_MONTH_ZH.findall(text)]
+    named += [(int(y), _MONTHS_EN.index(m.lower()) + 1) for m, y in _YEAR_MONTH_EN.findall(question)]
+    return named
+
+
+def _later(year: int, month: int, date: ReportDate) -> bool:
+    """(year, month) comes after the report's date; with no month known, only a later year does."""
+    return (year, month) > (date.year, date.month) if date.month else year > date.year
 
 
 def after_reason(date: ReportDate, english: bool) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.timeframe import ReportDate, asks_after, report_date
+from index.normalize import compact
 from index.parser import parse_report
 
 CORPUS = "大会计划于2011年7月举行这一对话。2009年举行了正式辩论。在2012年举办下一次对话。"
@@ -53,3 +54,17 @@ def test_the_engine_refuses_and_says_when_the_report_dates_from(engine) -> None:
     assert "2011 年 6 月" in result.answer
     english = engine.ask("Who is the current Special Adviser on the Responsibility to Protect?")
     assert english.refused and "June 2011" in english.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "after"),
+    [
+        ("2011年7月大会关于保护责任区域层面的非正式互动对话最后得出了什么结论？", True),
+        ("What was the outcome of the July 2011 informal interactive dialogue?", True),
+        ("2011年7月的对话将讨论什么？", False),  # what is planned: the report says
+        ("大会计划在2011年7月举行什么对话？", False),
+        ("2011年5月逮捕姆拉迪奇的结果是什么？", False),  # May 2011 is before the report
+    ],
+)
+def test_how_an_event_after_the_report_turned_out(question: str, after: bool) -> None:
+    assert asks_after(question, ReportDate(2011, 6), compact("大会计划于 2011 年 7 月举行这一对话")) is after
