@@ -58,7 +58,10 @@ _ASKS = {
         # asked for, not merely mentioned: 「死亡人数是？」, "what was the death toll", not 「难民人数对邻国有什么影响」
         r"|(?:人数|票数)(?:是|为|有)?\s*[？?]|\bwhat (?:is|was|were) the (?:(?:final|official|total|estimated) )?"
         r"(?:death tolls?|casualty (?:figures?|counts?)|vote (?:counts?|tally|totals?)|number of (?:deaths|casualties|"
-        r"victims|dead|refugees|people|troops|votes))\b",
+        r"victims|dead|refugees|people|troops|votes))\b"
+        # "what budget does the report propose", "what is the annual budget": an amount
+        r"|\bwhat (?:is |was |are |were )?(?:the |its |their )?(?:(?:annual|total|overall|yearly|proposed|estimated) )?"
+        r"(?:budget|cost|amount|sum)s?\b",
         re.IGNORECASE,
     ),
     # 「宪章第几条」 (the counter word captured); not 「第几段」「第几节」, whose answer is the citation itself

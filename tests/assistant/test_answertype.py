@@ -45,6 +45,9 @@ T = AnswerType
         ("报告提到了安理会的哪几项决议？", {T.IDENTIFIER}),
         ("Which resolutions did the Council adopt on Libya?", {T.IDENTIFIER}),
         ("这项决议的意义是什么？", set()),
+        ("What budget does the report propose for mediation?", {T.QUANTITY}),
+        ("What is the annual budget of the joint office?", {T.QUANTITY}),
+        ("What kind of support does the report propose?", set()),
     ],
 )
 def test_expected_types(question: str, kinds: set[AnswerType]) -> None:
