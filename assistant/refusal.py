@@ -20,10 +20,6 @@ paragraph 29, but 「预算」 occurs nowhere):
 * `subject_missing` — such a question's topic is about something never mentioned, a missing name heading it
   (「报告如何评价缅甸的保护责任履行情况」, "How does the report assess NATO's role in Libya?"), or a Chinese
   question's grammatical subject is (「上海合作组织在履行保护责任方面做了哪些工作？」): always refused;
-* `premise_missing` — a Chinese question asks why or whether the report takes a stance on something
-  (「报告为什么主张X」「报告是否支持X」「报告对X提出了什么建议」) and X, a statement with no question word in it,
-  holds a word the report never uses (「否决权」「快速反应部队」): the report takes no such stance, always refused,
-  saying which words (measured on the seen splits: 6 unanswerable questions refused, no answerable one);
 * `addresses_assistant` — the question asks for the assistant's instructions, settings or a role
   (prompt injection, `assistant/injection.py`): always refused;
 * `answer_missing` — the question asks for a kind of answer (a quantity, a day, a date, a person, a
@@ -60,7 +56,7 @@ from assistant.tuned import load_tuned
 from index.bridge import absent_english_names, english_concepts, english_coverage, unknown_chinese_names
 from index.normalize import compact, is_cjk_char
 from index.parser import corpus_text
-from index.tokenize import segment, stopwords, tag
+from index.tokenize import segment, stopwords
 
 # "how many special advisers does…": the counted thing is the noun phrase before the verb, and its last word is
 # the noun ("advisers", not "special"); without an auxiliary verb to end the phrase ("how many refugees fled?"),
@@ -149,7 +145,6 @@ class RefusalFeatures:
     topic_covered: bool = False  # a paragraph names every word of the topic
     subject_missing: bool = False  # the topic is about something never mentioned (`subject_absent`)
     after_report: bool = False  # asks about a time after the report (`assistant.timeframe`)
-    premise_missing: tuple[str, ...] = ()  # words of a stance attributed to the report it never uses
     report_date: ReportDate | None = None  # when the report dates from (the latest, of several)
 
     @property
@@ -215,7 +210,6 @@ def refusal_features(retriever: Retriever, signals: Signals, hits: list[Hit], qu
         or (signals.chinese and leading_subject_absent(question, missing, corpus)),
         after_report=asks_after(question, date, corpus),
         report_date=date,
-        premise_missing=tuple(stance_premise_absent(question, corpus)) if signals.chinese else (),
     )
 
 
@@ -285,48 +279,6 @@ def leading_subject_absent(question: str, missing: Sequence[str], corpus: str) -
     return False
 
 
-# 「报告为什么主张X」「秘书长在这份报告里有没有主张X」「报告是否支持X」「报告为什么批评X」: a stance attributed to the
-# report (not 「认为」, which paraphrase questions use for the report's reasoning), and 「报告对X提出了什么建议」
-_STANCE_VERBS = "支持|主张|建议|提议|呼吁|批评|反对|赞成|要求|倡导|提倡"
-_STANCE_ZH = [
-    re.compile(
-        rf"(?:报告|秘书长|文中|本文)(?:[^，,。？?]{{0,10}}?)(?:为什么|为何|是否|有没有|有无|是不是)(?:{_STANCE_VERBS})"
-        r"(?P<x>[^，,。？?；;]+)"
-    ),
-    re.compile(
-        r"(?:报告|秘书长|文中|本文)[^，,。？?]{0,6}?对(?P<x>[^，,。？?；;]+?)(?:提出了?|有)什么(?:具体的?)?"
-        r"(?:建议|主张|方案|提议)"
-    ),
-]
-_QUESTION_WORDS_ZH = re.compile(r"什么|哪|谁|多少|几|如何|怎么|怎样|为什么|为何|是否")
-_CONTENT_FLAGS = ("n", "v", "l", "i", "j")
-
-
-def stance_premise_absent(question: str, corpus: str) -> list[str]:
-    """The words of a stance the question attributes to the report (`_STANCE_ZH`: what it supports, proposes,
-    criticises) that the report never uses: 「报告为什么主张限制……使用否决权」 → 「否决权」. Only when the stance is
-    a statement (no question word in it: 「报告建议靠什么来补位」 asks what the report proposes, and its words may
-    be anyone's); content words of two characters or more."""
-    absent: list[str] = []
-    stop = stopwords()
-    for pattern in _STANCE_ZH:
-        for match in pattern.finditer(question):
-            stance = match.group("x")
-            if _QUESTION_WORDS_ZH.search(stance):
-                continue
-            for word, flag in tag(stance):
-                if (
-                    len(word) >= 2
-                    and flag.startswith(_CONTENT_FLAGS)
-                    and word not in stop
-                    and all(is_cjk_char(c) for c in word)
-                    and compact(word) not in corpus
-                    and word not in absent
-                ):
-                    absent.append(word)
-    return absent
-
-
 def _all_absent(subject: str, missing: Sequence[str], chinese: bool, corpus: str) -> bool:
     """`subject` is a list of things the report never mentions, one at least a missing name."""
     names = {name.lower() for name in missing}
@@ -365,7 +317,7 @@ def decided_by_rule(features: RefusalFeatures) -> bool | None:
     """Refuse (True) or answer (False) whatever the score says, or None when the score decides."""
     if features.addresses_assistant:
         return True
-    if features.topic_names_missing or features.subject_missing or features.after_report or features.premise_missing:
+    if features.topic_names_missing or features.subject_missing or features.after_report:
         return True
     if features.topic_covered:
         return False
@@ -530,8 +482,6 @@ def refusal_reason(question: str, features: RefusalFeatures, english: bool) -> s
         if not english:
             return not_mentioned_zh(features.missing_names)
         return f"no mention of {', '.join(features.missing_names)} was found in it"
-    if features.premise_missing:
-        return not_mentioned_zh(features.premise_missing)
     if not features.answer_missing:
         return ""
     kinds = sorted({_KIND_NAMES[k][1 if english else 0] for k in expected_types(question)})

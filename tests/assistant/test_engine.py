@@ -143,32 +143,6 @@ def test_a_count_must_be_in_a_sentence_naming_what_is_counted(engine, question: 
     assert bool(result.citations) is not refused
 
 
-@pytest.mark.parametrize(
-    ("question", "words"),
-    [
-        ("报告为什么主张限制安理会常任理事国在大规模暴行问题上使用否决权？", "否决权"),
-        ("秘书长在这份报告里有没有主张安理会常任理事国克制使用否决权？", "否决权"),
-        ("报告为什么主张设立一支常设的联合国快速反应部队？", "快速反应"),
-        ("报告对限制使用否决权提出了什么具体建议？", "否决权"),
-    ],
-)
-def test_a_stance_the_report_does_not_take_is_refused_naming_its_words(engine, question: str, words: str) -> None:
-    result = engine.ask(question)
-    assert result.refused and "全文没有提到" in result.answer and words in result.answer
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "报告为什么主张加强联合国与区域组织之间的合作？",  # a stance it takes, in its words
-        "报告建议靠什么来补位？",  # asks what it proposes: the words may be the asker's
-        "报告为什么认为普通人也有防止暴行的责任？",  # 「认为」: its reasoning, which paraphrase questions ask about
-    ],
-)
-def test_a_stance_in_the_report_or_asked_for_is_not_a_missing_premise(engine, question: str) -> None:
-    assert not engine.ask(question).answer.startswith("报告中没有涉及这个问题，全文没有提到")
-
-
 def test_the_report_records_no_vote(engine) -> None:
     """The report names resolution 1973 (2011) but never how the vote went; the refusal says what is missing."""
     result = engine.ask("安理会第1973(2011)号决议通过时的表决结果如何？")
