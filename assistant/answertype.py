@@ -61,7 +61,7 @@ _ASKS = {
         r"victims|dead|refugees|people|troops|votes))\b"
         # "what budget does the report propose", "what is the annual budget": an amount
         r"|\bwhat (?:is |was |are |were )?(?:the |its |their )?(?:(?:annual|total|overall|yearly|proposed|estimated) )?"
-        r"(?:budget|cost|amount|sum)s?\b",
+        r"budgets?\b(?! (?:constraints?|cuts?|pressures?|limits?))",
         re.IGNORECASE,
     ),
     # 「宪章第几条」 (the counter word captured); not 「第几段」「第几节」, whose answer is the citation itself
@@ -81,8 +81,12 @@ _ASKS = {
         re.IGNORECASE,
     ),
     # how a vote went: 「表决结果如何」「哪些国家投了弃权票」 "how did China vote"
+    # (not a vote mentioned in passing: 「安理会表决通过的第1973号决议援引了什么原则」「一致投票支持」)
     AnswerType.VOTE: re.compile(
-        r"表决|投票|投了|弃权|[赞反]成票|反对票|\bvot(?:e|ed|es|ing)\b|\babstain", re.IGNORECASE
+        r"(?:表决|投票)(?:结果|情况)|如何投票|怎样投票|怎么投|投了?(?:赞成|反对|弃权)票|几票|票数|弃权"
+        r"|\bhow did [\w\s,]{1,40}? vote\b|\bvoted? (?:against|in favou?r)\b"
+        r"|\bvote (?:counts?|tally|results?|breakdown)\b|\babstain(?:ed|ing|s)?\b|\babstentions?\b",
+        re.IGNORECASE,
     ),
 }
 # 「问题在哪里」「区别在哪儿」「大部分工作在哪里」: where an abstract noun "lies" asks what it is, not for a place
@@ -123,11 +127,12 @@ _ASKS_DURATION = re.compile(
 )
 # Classifiers that count the same things: 「几名成员」 is answered by 「五名」 or 「五位」, not by 「两种」.
 _CLASSIFIER_FAMILY = {"名": "名位人", "位": "名位人", "人": "名位人", "个": "个", "项": "项", "次": "次", "票": "票"}
-# 「哪个城市」「在哪座城市」 "which city": a country does not answer it
 # the record of a vote in the evidence (matched on `compact` text: lower-case, no spaces)
 _VOTE_RECORD = re.compile(
     r"表决|投票|弃权|赞成票|反对票|\d+票|[一二三四五六七八九十]+票|一致通过|全票|vot(?:e|ed|ing)|abstain|unanimous"
 )
+# 「哪个城市」「在哪座城市」 "which city": a country does not answer it (unless countries are asked for too)
+_ASKS_COUNTRY = re.compile(r"国家|country|countries", re.IGNORECASE)
 _ASKS_CITY = re.compile(r"城市|哪座城|哪个城|\b(?:which|what) (?:city|town)\b|\bin what city\b", re.IGNORECASE)
 _ASKED_CLASSIFIER = re.compile(r"(?:几|多少)([个名项次人位票])")
 _PERSON_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}")
@@ -172,7 +177,7 @@ def _new_instances(kind: AnswerType, question: str, evidence: str) -> set[str]:
     if asked:  # 「第几条」 wants 「第二条」, not 「第七章」
         counter = asked.group(1) or _ENGLISH_COUNTER.get((asked.group(2) or "").lower(), "")
         found = {ordinal for ordinal in found if ordinal.endswith(counter)}
-    if asks_city:
+    if asks_city and not _ASKS_COUNTRY.search(question):  # 「哪些国家和城市」: a country answers it too
         found = {place for place in found if not is_country(place)}
     if kind is AnswerType.QUANTITY and (classifier := _ASKED_CLASSIFIER.search(question)):
         family = _CLASSIFIER_FAMILY[classifier.group(1)]

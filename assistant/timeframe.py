@@ -51,12 +51,19 @@ _MONTHS_EN = [
     "december",
 ]
 _YEAR_MONTH_EN = re.compile(r"\b(" + "|".join(_MONTHS_EN) + r")\s+((?:19|20)\d\d)\b", re.IGNORECASE)
-# how something turned out: a report written before it cannot say (「最后得出了什么结论」 "what was the outcome")
+# how something turned out: a report written before it cannot say (「最后得出了什么结论」 "what was the outcome") —
+# not a title (《2005年世界首脑会议成果》, "World Summit Outcome": the lower-case word only), nor the report's own
+# last part (「最后一节」「结论部分」)
 _OUTCOME = re.compile(
-    r"最终|最后|结论|成果|达成|得出|取得了|怎么样了|结果如何|结果怎样|\boutcomes?\b|\bresults?\b|\bconclu(?:ded|sions?)\b"
-    r"|\bturned out\b|\bwhat happened\b|\bended\b",
+    r"最终(?![一的]?(?:节|段|部分|章))|最后(?![一的]?(?:节|段|部分|章))|结论(?!部分)|成果|达成|得出|取得了|怎么样了|结果如何|结果怎样"
+    r"|\boutcomes?\b|\bresults?\b|\bconclu(?:ded|sions?)\b|\bturned out\b|\bwhat happened\b|\bended\b"
+)
+# what was expected of it, which the report may well say: 「预计会取得什么成果」 "what results does he hope for"
+_EXPECTED = re.compile(
+    r"将|预计|预期|希望|期望|期待|计划|打算|准备|\b(?:will|would|hope[sd]?|expect(?:s|ed)?|plan(?:s|ned)?|intend(?:s|ed)?)\b",
     re.IGNORECASE,
 )
+_TITLE = re.compile(r"《[^》]*》")
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,12 @@ def asks_after(question: str, date: ReportDate | None, corpus: str) -> bool:
     text = compact(question)  # 「２０１５年」 → 2015
     if any(int(year) > date.year and year not in corpus for year in _YEAR.findall(text)):
         return True
-    if _OUTCOME.search(question) and any(_later(year, month, date) for year, month in _months_named(question, text)):
+    untitled = _TITLE.sub(" ", question)
+    if (
+        _OUTCOME.search(untitled)
+        and not _EXPECTED.search(untitled)
+        and any(_later(year, month, date) for year, month in _months_named(question, text))
+    ):
         return True  # 「2011年7月那场对话最后得出了什么结论」: the report (June 2011) only plans it
     return bool(_AFTER_ZH.search(text) or _AFTER_EN.search(question))
 

@@ -48,6 +48,9 @@ T = AnswerType
         ("What budget does the report propose for mediation?", {T.QUANTITY}),
         ("What is the annual budget of the joint office?", {T.QUANTITY}),
         ("What kind of support does the report propose?", set()),
+        ("What costs do sanctions impose on neighbouring states?", set()),  # found by review
+        ("What is the cost of prevention compared with reaction?", set()),
+        ("What budget constraints does the report identify for prevention?", set()),
     ],
 )
 def test_expected_types(question: str, kinds: set[AnswerType]) -> None:
@@ -168,6 +171,7 @@ def test_a_country_does_not_answer_which_city() -> None:
     # asked for a country, a country answers; asked where, either does
     assert missing_types("公约是在哪个国家通过的？", "公约在肯尼亚通过。") == set()
     assert missing_types("公约是在哪里通过的？", "公约在肯尼亚通过。") == set()
+    assert missing_types("特别顾问就哪些国家和城市的势态发展作了声明？", "特别顾问就肯尼亚作了声明。") == set()
 
 
 @pytest.mark.parametrize(
@@ -186,6 +190,19 @@ def test_how_a_vote_went_wants_the_record_of_a_vote(question: str) -> None:
     assert T.VOTE not in missing_types(question, "安理会一致通过了该决议。")
 
 
-def test_a_vote_merely_mentioned_is_no_vote_question() -> None:
-    assert T.VOTE not in expected_types("区域组织在预警方面能做什么？")
-    assert T.VOTE not in expected_types("What role do regional organizations play in early warning?")
+@pytest.mark.parametrize(
+    "question",
+    [
+        "区域组织在预警方面能做什么？",
+        "What role do regional organizations play in early warning?",
+        # found by review: a vote mentioned in passing
+        "各国是否投了大量资源用于应对而不是预防？",
+        "为什么全球和区域机构一致投票支持类似行动时最有可能作出及时果断的反应？",
+        "安理会表决通过的第1973号决议援引了什么原则？",
+        "Which resolution did the Security Council vote for that invoked the responsibility to protect in Libya?",
+        "What did the General Assembly vote to do about Libya's membership of the Human Rights Council?",
+        "大会投票取消了利比亚在哪个机构的成员资格？",
+    ],
+)
+def test_a_vote_merely_mentioned_is_no_vote_question(question: str) -> None:
+    assert T.VOTE not in expected_types(question)

@@ -64,6 +64,14 @@ def test_the_engine_refuses_and_says_when_the_report_dates_from(engine) -> None:
         ("2011年7月的对话将讨论什么？", False),  # what is planned: the report says
         ("大会计划在2011年7月举行什么对话？", False),
         ("2011年5月逮捕姆拉迪奇的结果是什么？", False),  # May 2011 is before the report
+        # found by review: a title, the report's last part, what is expected of the dialogue
+        ("2011年7月的对话将如何推动落实《2005年世界首脑会议成果》？", False),
+        ("How will the July 2011 dialogue build on the 2005 World Summit Outcome?", False),
+        ("报告最后一节如何介绍2011年7月的对话？", False),
+        ("关于2011年7月的对话，报告的结论部分说了什么？", False),
+        ("2011年7月举行的非正式互动对话预计会取得什么成果？", False),
+        ("What results does the Secretary-General hope the July 2011 dialogue will produce?", False),
+        ("2011年7月的对话最终达成了什么共识？", True),
     ],
 )
 def test_how_an_event_after_the_report_turned_out(question: str, after: bool) -> None:
