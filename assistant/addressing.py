@@ -44,9 +44,10 @@ _SECTION_PATTERNS = [
 _OTHER_DOCUMENT_BEFORE = re.compile(r"(》|决议|宪章|公约|成果|议定书|resolution|charter|outcome)\s*$", re.IGNORECASE)
 _SECTION_WORDS = ("节", "部分", "章节", "一章", "section")
 # 「脚注」「脚注1」「第1个脚注」 "footnote 1": without a number, every footnote
+# (in English only with its number: "a mere footnote" is a figure of speech)
 _FOOTNOTE_PATTERNS = [
-    re.compile(r"(?:第\s*(\d{1,3})\s*(?:个|条)?\s*)?脚注\s*(\d{1,3})?"),
-    re.compile(r"\bfootnotes?\b(?:\s*(?:no\.?\s*)?(\d{1,3}))?()", re.IGNORECASE),
+    re.compile(r"(?:第\s*(\d{1,3})(?!\d)\s*(?:个|条)?\s*)?脚注\s*(?:(\d{1,3})(?!\d))?"),
+    re.compile(r"\bfootnote\s*(?:no\.?\s*)?(\d{1,3})(?!\d)()", re.IGNORECASE),
 ]
 
 
@@ -60,13 +61,19 @@ class Address:
     missing_sections: tuple[str, ...] = ()
     footnotes: tuple[str, ...] = ()  # marks
     missing_footnotes: tuple[str, ...] = ()
+    # 「第40段的脚注」: a footnote asked of the paragraphs or sections named, which have none
+    no_footnote_there: bool = False
     spans: tuple[tuple[int, int], ...] = field(default=(), compare=False)
 
     @property
     def is_empty(self) -> bool:
-        return (
-            not (self.paragraphs or self.sections or self.missing_paragraphs or self.missing_sections or self.footnotes)
-            and not self.missing_footnotes
+        return not (
+            self.paragraphs
+            or self.sections
+            or self.missing_paragraphs
+            or self.missing_sections
+            or self.footnotes
+            or self.missing_footnotes
         )
 
 
@@ -93,9 +100,9 @@ def parse_number(text: str) -> int | None:
 
 
 def resolve(
-    question: str, paragraph_numbers: set[int], sections: tuple[Section, ...], footnotes: tuple[str, ...] = ()
+    question: str, paragraph_numbers: set[int], sections: tuple[Section, ...], footnotes: dict[str, int] | None = None
 ) -> Address:
-    """What the question points at; `footnotes` are the report's footnote marks."""
+    """What the question points at; `footnotes` maps the report's footnote marks to their paragraphs."""
     paragraphs: list[int] = []
     missing: list[int] = []
     spans: list[tuple[int, int]] = []
@@ -110,35 +117,43 @@ def resolve(
                     continue
                 (paragraphs if number in paragraph_numbers else missing).append(number)
     found_sections, missing_sections = _sections(question, sections, spans)
-    found_notes, missing_notes = _footnotes(question, footnotes, spans)
+    places = set(paragraphs) | {n for s in sections if s.number in found_sections for n in s.paragraph_numbers}
+    found_notes, missing_notes = _footnotes(question, footnotes or {}, places, spans)
     return Address(
         paragraphs=tuple(dict.fromkeys(paragraphs)),
         sections=tuple(dict.fromkeys(found_sections)),
         missing_paragraphs=tuple(dict.fromkeys(missing)),
         missing_sections=tuple(dict.fromkeys(missing_sections)),
-        footnotes=tuple(dict.fromkeys(found_notes)),
+        footnotes=tuple(dict.fromkeys(n for n in found_notes if n)),
         missing_footnotes=tuple(dict.fromkeys(missing_notes)),
+        no_footnote_there="" in found_notes and not any(found_notes),
         spans=tuple(spans),
     )
 
 
-def _footnotes(question: str, marks: tuple[str, ...], spans: list[tuple[int, int]]) -> tuple[list[str], list[str]]:
-    """The footnote marks the question names (every mark for a bare 「脚注」 "footnote"), and those it names that
-    the report does not have. A report without footnotes leaves the words to similarity."""
+def _footnotes(
+    question: str, marks: dict[str, int], places: set[int], spans: list[tuple[int, int]]
+) -> tuple[list[str], list[str]]:
+    """The footnote marks the question names, and those it names that the report does not have. A bare 「脚注」
+    means every footnote, or those of the paragraphs and sections it also names (`places`): 「第2段的脚注」; when
+    those have none, "" stands for "a footnote asked of them". A report without footnotes leaves the words to
+    similarity."""
+    if not marks:
+        return [], []
     found: list[str] = []
     missing: list[str] = []
     for pattern in _FOOTNOTE_PATTERNS:
         for match in pattern.finditer(question):
             number = match.group(1) or match.group(2) or None
             if number is None:
-                found.extend(marks)
+                scoped = [mark for mark, paragraph in marks.items() if not places or paragraph in places]
+                found.extend(scoped or [""])
             elif number in marks:
                 found.append(number)
             else:
                 missing.append(number)
-            if marks:
-                spans.append(match.span())
-    return found, missing if marks else []
+            spans.append(match.span())
+    return found, missing
 
 
 def _listed_numbers(listing: str) -> list[int | None]:

@@ -7,6 +7,8 @@ UI, Slack, eval) calls.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import logging
 import re
 import time
@@ -51,7 +53,7 @@ _FOLLOW_UP = re.compile(
 # a paragraph of this report is at most a few hundred characters (478 the longest): asked what it says, it is quoted
 WHOLE_PARAGRAPH_CHARS = 600
 _ONLY_ASKS_CONTENT = re.compile(
-    r"^[\s\W]*(?:的|中|里)?(?:主要|大致|大概|具体|都|究竟|到底)?"
+    r"^[\s\W]*(?:和|及|与|、)?[\s\W]*(?:的|中|里)?(?:主要|大致|大概|具体|都|究竟|到底)?"
     r"(讲了?什么|说了?什么|写了?什么|谈了?什么|的?内容是?什么|的?主要内容|讲的是什么|是关于什么的?|概括一下|总结一下|"
     r"what does (it|this) say|what is it about|summari[sz]e( it)?|what does .{0,20} say)?[\s\W]*$",
     re.IGNORECASE,
@@ -214,7 +216,7 @@ class Engine:
         question: str = state["question"]
         condensed: Condensed = state["condensed"]
         address = resolve(
-            question, {p.number for p in self.retriever.paragraphs}, self._sections, tuple(self._footnotes)
+            question, {p.number for p in self.retriever.paragraphs}, self._sections, self._footnote_places
         )
         if not address.is_empty and not addresses_assistant(question):  # 「扮演……根据第12段」 is still refused
             return self._retrieve_addressed(question, condensed, address)
@@ -311,11 +313,15 @@ class Engine:
     def _sections(self):
         return self.retriever.reports[0].sections
 
-    @property
+    @functools.cached_property
     def _footnotes(self) -> dict[str, Paragraph]:
         """The default document's footnote marks, each with the paragraph it belongs to."""
         document = self._default_document
         return {note.mark: p for p in self.retriever.paragraphs if p.document == document for note in p.footnotes}
+
+    @functools.cached_property
+    def _footnote_places(self) -> dict[str, int]:
+        return {mark: paragraph.number for mark, paragraph in self._footnotes.items()}
 
     def _evidence(self, state: dict[str, Any]) -> Evidence:
         retrieval: Retrieval = state["retrieval"]
@@ -354,11 +360,19 @@ class Engine:
         for start, end in sorted(address.spans, reverse=True):
             remainder = remainder[:start] + " " + remainder[end:]
         footnotes = _footnote_sentences(self.retriever, paragraphs, address.footnotes)
+        note = ""
+        if address.no_footnote_there:
+            english = question_language(question) == "en"
+            note = "The paragraphs asked about have no footnote." if english else "所问的段落没有脚注。"
         if _ONLY_ASKS_CONTENT.match(remainder) or not remainder.strip():
-            whole = len(paragraphs) == 1 and len(paragraphs[0].plain_text) <= WHOLE_PARAGRAPH_CHARS
-            evidence = footnotes if footnotes else _opening_sentences(self.retriever, paragraphs, whole)
+            if footnotes:
+                whole = sum(len(s.text) for s in footnotes) <= WHOLE_PARAGRAPH_CHARS
+                evidence = footnotes
+            else:
+                whole = len(paragraphs) == 1 and len(paragraphs[0].plain_text) <= WHOLE_PARAGRAPH_CHARS
+                evidence = _opening_sentences(self.retriever, paragraphs, whole)
             hits = [Hit(p, 1.0) for p in paragraphs]
-            return Retrieval(hits, None, address, False, evidence=evidence, verbatim=whole or bool(footnotes))
+            return Retrieval(hits, None, address, False, evidence=evidence, note=note, verbatim=whole)
         signals = self.retriever.signals(remainder)
         if len(paragraphs) > 1:  # 「第二节在谈到法律联系时……」: the section's paragraphs, best for the rest first
             order = {hit.paragraph.key: i for i, hit in enumerate(self.retriever.rank(signals, condensed.boost))}
@@ -366,8 +380,11 @@ class Engine:
         hits = [Hit(p, 1.0) for p in paragraphs]
         ranked = rank_sentences(self.retriever, signals, hits)
         quoted = {(s.paragraph.key, s.start) for s in footnotes}
-        evidence = footnotes + [s for s in ranked if (s.paragraph.key, s.start) not in quoted]  # the note first
-        return Retrieval(hits, None, address, False, evidence=evidence)
+        rest = [s for s in ranked if (s.paragraph.key, s.start) not in quoted]
+        # the note first, scored as the best of the rest, so the sentences answering the rest are still quoted
+        best = rest[0].score if rest else 1.0
+        evidence = [dataclasses.replace(s, score=best) for s in footnotes] + rest
+        return Retrieval(hits, None, address, False, evidence=evidence, note=note)
 
     def _missing_text(self, question: str, address: Address) -> str:
         count = len(self.retriever.paragraphs)
@@ -379,7 +396,7 @@ class Engine:
             if address.missing_sections:
                 parts.append(f"there is no section {', '.join(address.missing_sections)}")
             if address.missing_footnotes:
-                marks = ", ".join(sorted(self._footnotes)) or "none"
+                marks = ", ".join(sorted(self._footnotes, key=_mark_order)) or "none"
                 parts.append(f"there is no footnote {', '.join(address.missing_footnotes)} (its footnotes: {marks})")
             return "; ".join(parts) + "."
         parts = [f"报告共有 {count} 段、{sections} 节"]
@@ -422,6 +439,11 @@ def _with_note(draft: Draft, note: str) -> Draft:
     if not note:
         return draft
     return Draft(f"{note}\n{draft.text}", draft.supporting, model=draft.model)
+
+
+def _mark_order(mark: str) -> tuple[int, str]:
+    """Footnote marks in reading order: 2 before 10."""
+    return (int(mark), mark) if mark.isdigit() else (10**6, mark)
 
 
 def _footnote_sentences(

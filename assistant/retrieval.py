@@ -8,7 +8,8 @@ is BM25 over the Chinese words a CC-CEDICT bridge gives for their English words 
 with its own learned weights.
 
 A question that asks for a kind of answer (a document number, a date, a name: `assistant/answertype.py`)
-adds a learned bonus to those of the best few paragraphs that hold one: 「安理会就利比亚通过了哪两项决议？」
+may have its first place changed: when the best paragraph holds no answer of that kind, the best of the next
+four that does gets a learned bonus, which puts it first if it is close enough: 「安理会就利比亚通过了哪两项决议？」
 wants the paragraph that gives 「第1970(2011)号和第1973(2011)号决议」, not the one that only discusses Libya.
 """
 

@@ -3,7 +3,7 @@
 `python -m eval tune [--train dev heldout fresh fresh2 … fresh6] [--write]`
 
 The splits named by `--train` are pooled (by default every split whose misses have been read: the
-development split, the held-out split and the six blind splits after their first runs, 402 questions). The
+development split, the held-out split and seven blind splits after their first runs, 442 questions). The
 per-signal scores of every question are computed once; weights are then searched on a grid over the simplex
 (steps of 0.1), separately for Chinese and for English questions; then the answer-type weight (the bonus that
 puts first a top paragraph holding the kind of answer asked for, `assistant/retrieval.py`) on a grid of its own.
@@ -86,7 +86,7 @@ def load_cases(engine: Engine, gold_file: Path) -> list[Case]:
         if not line.strip():
             continue
         item = json.loads(line)
-        if not resolve(item["question"], numbers, sections, tuple(engine._footnotes)).is_empty:
+        if not resolve(item["question"], numbers, sections, engine._footnote_places).is_empty:
             continue  # addressed questions bypass similarity: nothing to tune
         history = [Turn(t["question"], "", tuple(t.get("paragraphs", ()))) for t in item.get("history") or []]
         condensed: Condensed = engine.condense({"question": item["question"], "history": history})

@@ -50,7 +50,7 @@ def test_a_section_title_alone_is_a_topic_not_a_reference() -> None:
     assert resolve("国家的保护责任是什么意思", NUMBERS, REPORT.sections).is_empty
 
 
-MARKS = tuple(note.mark for p in REPORT.paragraphs for note in p.footnotes)
+MARKS = {note.mark: p.number for p in REPORT.paragraphs for note in p.footnotes}
 
 
 @pytest.mark.parametrize(
@@ -60,18 +60,25 @@ MARKS = tuple(note.mark for p in REPORT.paragraphs for note in p.footnotes)
         ("报告的脚注引用了什么文件？", ("1",), ()),  # no number: every footnote
         ("第1个脚注", ("1",), ()),
         ("What does footnote 1 say?", ("1",), ()),
-        ("Which document do the footnotes cite?", ("1",), ()),
+        ("第2段的脚注引用了什么？", ("1",), ()),  # paragraph 2's footnote
+        ("Is prevention a mere footnote in the report?", (), ()),  # English: only with a number
+        ("脚注2011年2月2日指的是什么？", ("1",), ()),  # a date, not footnote 201
         ("脚注5讲了什么？", (), ("5",)),
         ("footnote no. 7", (), ("7",)),
         ("区域组织在预警方面能做什么？", (), ()),
     ],
 )
 def test_footnote_references(question: str, found: tuple, missing: tuple) -> None:
-    assert MARKS == ("1",)  # the report has one footnote, on paragraph 2
+    assert MARKS == {"1": 2}  # the report has one footnote, on paragraph 2
     address = resolve(question, NUMBERS, REPORT.sections, MARKS)
     assert (address.footnotes, address.missing_footnotes) == (found, missing)
     assert address.is_empty == (not found and not missing)
 
 
 def test_a_report_without_footnotes_leaves_the_word_to_similarity() -> None:
-    assert resolve("脚注1说了什么？", NUMBERS, REPORT.sections, ()).is_empty
+    assert resolve("脚注1说了什么？", NUMBERS, REPORT.sections, {}).is_empty
+
+
+def test_a_bare_footnote_of_a_paragraph_without_one() -> None:
+    address = resolve("第40段的脚注说了什么？", NUMBERS, REPORT.sections, MARKS)
+    assert address.paragraphs == (40,) and address.footnotes == () and address.no_footnote_there

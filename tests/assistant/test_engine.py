@@ -84,6 +84,21 @@ def test_a_footnote_reference_quotes_the_footnote(engine, question: str) -> None
     assert "SG/SM/13385" in result.answer
 
 
+def test_a_footnote_question_still_quotes_what_answers_the_rest(engine) -> None:
+    result = engine.ask("脚注1引用的讲座是在哪所大学举行的？")
+    assert "SG/SM/13385" in result.answer and "牛津大学" in result.answer
+
+
+def test_a_footnote_of_a_paragraph_without_one_says_so(engine) -> None:
+    result = engine.ask("第40段的脚注说了什么？")
+    assert result.answer.startswith("所问的段落没有脚注") and "SG/SM/13385" not in result.answer
+    assert result.citations == [40]
+
+
+def test_two_paragraphs_asked_what_they_say(engine) -> None:
+    assert engine.ask("第40段和第41段主要讲了什么？").citations == [40, 41]
+
+
 def test_a_footnote_the_report_does_not_have(engine) -> None:
     result = engine.ask("脚注5讲了什么？")
     assert result.refused and "只有 1 个脚注" in result.answer and "脚注5" in result.answer
