@@ -19,12 +19,12 @@ log = logging.getLogger(__name__)
 
 EVAL_DIR = Path(__file__).resolve().parent
 DEFAULT_GOLD = EVAL_DIR / "gold.jsonl"
-# every other split is the file of its name: heldout.jsonl, fresh.jsonl, fresh2.jsonl … fresh8.jsonl
+# every other split is the file of its name: heldout.jsonl, fresh.jsonl, fresh2.jsonl … fresh9.jsonl
 SPLITS: dict[str, Path] = {
     "dev": DEFAULT_GOLD,
     **{
         name: EVAL_DIR / f"{name}.jsonl"
-        for name in ("heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8")
+        for name in ("heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9")
     },
 }
 REQUIRED_FIELDS: dict[str, type] = {
