@@ -53,8 +53,9 @@ _FOLLOW_UP = re.compile(
 # a paragraph of this report is at most a few hundred characters (478 the longest): asked what it says, it is quoted
 WHOLE_PARAGRAPH_CHARS = 600
 _ONLY_ASKS_CONTENT = re.compile(
-    r"^[\s\W]*(?:和|及|与|、)?[\s\W]*(?:的|中|里)?(?:主要|大致|大概|具体|都|究竟|到底)?"
-    r"(讲了?什么|说了?什么|写了?什么|谈了?什么|的?内容是?什么|的?主要内容|讲的是什么|是关于什么的?|概括一下|总结一下|"
+    r"^[\s\W]*(?:(?:本|这份|该)?报告(?:的)?)?[\s\W]*(?:和|及|与|、)?[\s\W]*(?:的|中|里)?(?:主要|大致|大概|具体|都|究竟|到底)?"
+    r"(讲了?什么|说了?什么|写了?什么|谈了?什么|的?内容是?什么|的?主要内容|讲的是什么(?:问题|内容)?|是关于什么的?|"
+    r"讲(?:的)?是?什么问题|概括一下|总结一下|"
     r"what does (it|this) say|what is it about|summari[sz]e( it)?|what does .{0,20} say)?[\s\W]*$",
     re.IGNORECASE,
 )

@@ -95,6 +95,11 @@ def test_a_footnote_of_a_paragraph_without_one_says_so(engine) -> None:
     assert result.citations == [40]
 
 
+def test_the_report_s_paragraph_asked_what_problem_it_discusses(engine) -> None:
+    result = engine.ask("报告第35段主要讲的是什么问题？")
+    assert result.citations == [35] and "维持和平资产和军事资产" in result.answer
+
+
 def test_two_paragraphs_asked_what_they_say(engine) -> None:
     assert engine.ask("第40段和第41段主要讲了什么？").citations == [40, 41]
 
