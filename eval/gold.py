@@ -19,13 +19,10 @@ log = logging.getLogger(__name__)
 
 EVAL_DIR = Path(__file__).resolve().parent
 DEFAULT_GOLD = EVAL_DIR / "gold.jsonl"
-# every other split is the file of its name: heldout.jsonl, fresh.jsonl, fresh2.jsonl … fresh9.jsonl
+# every other split is the file of its name: heldout.jsonl, fresh.jsonl, fresh2.jsonl … fresh10.jsonl
 SPLITS: dict[str, Path] = {
     "dev": DEFAULT_GOLD,
-    **{
-        name: EVAL_DIR / f"{name}.jsonl"
-        for name in ("heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9")
-    },
+    **{name: EVAL_DIR / f"{name}.jsonl" for name in ("heldout", "fresh", *(f"fresh{n}" for n in range(2, 11)))},
 }
 REQUIRED_FIELDS: dict[str, type] = {
     "id": str,
