@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -199,11 +200,46 @@ def _deltas(
     return deltas
 
 
+# Shares of the answered questions whose count is what a zero tolerance protects: when fewer questions are answered
+# (one more refused), the same count is a larger share without the assistant being any less grounded.
+_COUNTED_SHARES: dict[str, Callable[[dict[str, Any]], bool]] = {
+    "no_citation_rate": lambda item: not item.get("citations"),
+    "answers_with_violations": lambda item: bool(item.get("violations")),
+}
+
+
+def _answered_count(run: dict[str, Any], holds: Callable[[dict[str, Any]], bool]) -> int | None:
+    items = run.get("items")
+    if not items:
+        return None
+    return sum(1 for item in items if not item.get("refused") and not item.get("error") and holds(item))
+
+
+def _counts_held(
+    delta: MetricDelta, current: dict[str, Any], baseline: dict[str, Any]
+) -> tuple[MetricDelta, str | None]:
+    """A share of `_COUNTED_SHARES` that rose only because fewer questions were answered is "worse", not
+    "regressed": its count of answers did not grow (1 of 97 → 1 of 96)."""
+    holds = _COUNTED_SHARES.get(delta.name)
+    if delta.status != "regressed" or holds is None:
+        return delta, None
+    after, before = _answered_count(current, holds), _answered_count(baseline, holds)
+    if after is None or before is None or after > before:
+        return delta, None
+    note = f"{delta.name} rose only because fewer questions were answered ({after} such answers, {before} before)"
+    return replace(delta, status="worse"), note
+
+
 def compare(
     current: dict[str, Any], baseline: dict[str, Any], tolerances: dict[str, Tolerance], baseline_path: Path | str = ""
 ) -> Comparison:
     """Metric deltas (overall ones gate, per-kind ones are informational) and the per-question diff."""
-    comparison = Comparison(str(baseline_path), _deltas(current["metrics"], baseline["metrics"], tolerances))
+    comparison = Comparison(str(baseline_path), [])
+    for delta in _deltas(current["metrics"], baseline["metrics"], tolerances):
+        delta, note = _counts_held(delta, current, baseline)
+        comparison.metrics.append(delta)
+        if note:
+            comparison.notes.append(note)
     kinds = sorted(set(current.get("by_kind", {})) | set(baseline.get("by_kind", {})))
     for kind in kinds:
         comparison.by_kind[kind] = _deltas(

@@ -87,6 +87,24 @@ def test_compare_flags_metrics_and_items() -> None:
     assert not compare(before, copy.deepcopy(before), tolerances).regressed
 
 
+def test_a_share_that_rose_only_because_fewer_were_answered_does_not_fail() -> None:
+    """One answer without a citation among 4 answered, then the same one among 3 (another now refused): the
+    share rose from 0.25 to 0.33, the count did not; a second answer without one does fail."""
+    tolerances = load_tolerances()
+    items = [_item(i, 1, True) for i in "abcd"]
+    items[0]["citations"] = []
+    before = _run({"no_citation_rate": 0.25}, items)
+    fewer = copy.deepcopy(items)
+    fewer[3]["refused"] = True
+    comparison = compare(_run({"no_citation_rate": 1 / 3}, fewer), before, tolerances)
+    assert not comparison.regressed
+    assert next(d for d in comparison.metrics if d.name == "no_citation_rate").status == "worse"
+    assert any("fewer questions were answered" in note for note in comparison.notes)
+    more = copy.deepcopy(items)
+    more[1]["citations"] = []
+    assert compare(_run({"no_citation_rate": 0.5}, more), before, tolerances).regressed
+
+
 def test_a_baseline_from_another_gold_set_is_refused(tmp_path: Path) -> None:
     baseline = _run({}, [])
     other = dict(baseline["gold"], sha256="b" * 64, path="other.jsonl")
