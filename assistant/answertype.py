@@ -135,6 +135,15 @@ _VOTE_RECORD = re.compile(
 _ASKS_COUNTRY = re.compile(r"国家|country|countries", re.IGNORECASE)
 _ASKS_CITY = re.compile(r"城市|哪座城|哪个城|\b(?:which|what) (?:city|town)\b|\bin what city\b", re.IGNORECASE)
 _ASKED_CLASSIFIER = re.compile(r"(?:几|多少)([个名项次人位票])")
+# 「是谁建立的」「由谁设立」 "who established it": what set something up may be an organisation
+# (「非洲联盟和区域经济共同体建立了预警系统」); who holds an office or did a deed is still a person.
+_ASKS_FOUNDER = re.compile(
+    r"谁(?:来|去)?(?:建立|设立|创建|创立|成立|组建|发起|开发|制定)|(?:建立|设立|创建|创立|成立|组建|发起|开发|制定)\S{0,6}是谁"
+    r"|\bwho (?:established|set up|created|founded|developed|launched|built)\b",
+    re.IGNORECASE,
+)
+_FOUNDER = "founder"  # pseudo-kind of `_instances`: a person or an organisation
+_ORGANISATION = re.compile(r"(?:组织|联盟|共同体|委员会|理事会|办公室|机构|政府|法院|小组|秘书处|安理会|联合国)$")
 _PERSON_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}")
 # Continents and world regions: not the answer to 「哪个城市」「哪个国家」「在哪里」 (「拉丁美洲」, 「西非」).
 _REGION = re.compile(r"洲$|^[东南西北中][非亚欧美]$|^(东南亚|中东|中亚|南亚|西亚|大湖区|巴尔干)$")
@@ -171,6 +180,8 @@ def _new_instances(kind: AnswerType, question: str, evidence: str) -> set[str]:
     question, evidence = compact(question), compact(evidence)
     if kind is AnswerType.QUANTITY and not durations_count:
         evidence = _DURATION.sub(" ", evidence)
+    if kind is AnswerType.PERSON and _ASKS_FOUNDER.search(question):
+        kind = _FOUNDER  # 「是谁建立的」 "who set it up": an organisation answers it too
     found = _instances(kind, evidence) - _instances(kind, question)
     if kind is AnswerType.DAY and (month := _asked_month(question)):
         found = {day for day in found if day.startswith(month + "月")}  # 「7月几号」 wants a day of July
@@ -211,7 +222,7 @@ def _month_digits(month: str) -> str:
     return str(10 * (_CHINESE_DIGITS.get(tens, 1) if tens else 1) + _CHINESE_DIGITS.get(units, 0))
 
 
-def _instances(kind: AnswerType, text: str) -> set[str]:
+def _instances(kind: AnswerType | str, text: str) -> set[str]:
     if kind is AnswerType.IDENTIFIER:
         return {re.sub(r"\s", "", m) for m in _IDENTIFIER.findall(text)}
     if kind is AnswerType.ORDINAL:  # 「第1973(2011)号」 is a document number
@@ -226,9 +237,16 @@ def _instances(kind: AnswerType, text: str) -> set[str]:
         return {number + classifier for number, classifier in _COUNT.findall(stripped)}
     if kind is AnswerType.PERSON:
         return set(_PERSON_NAME.findall(text)) | _titled_names(text)
+    if kind == _FOUNDER:
+        return _instances(AnswerType.PERSON, text) | _organisations(text)
     if kind is AnswerType.VOTE:
         return set(_VOTE_RECORD.findall(text))
     return _places(text)
+
+
+def _organisations(text: str) -> set[str]:
+    """Organisations: jieba's `nt` (「非洲联盟」), or a word ending like one (「区域经济共同体」's 「共同体」)."""
+    return {word for word, flag in _tagged(text) if flag == "nt" or (len(word) > 1 and _ORGANISATION.search(word))}
 
 
 def full_person_names(text: str) -> set[str]:

@@ -206,3 +206,12 @@ def test_how_a_vote_went_wants_the_record_of_a_vote(question: str) -> None:
 )
 def test_a_vote_merely_mentioned_is_no_vote_question(question: str) -> None:
     assert T.VOTE not in expected_types(question)
+
+
+def test_who_set_something_up_may_be_an_organisation() -> None:
+    evidence = "在非洲，非洲联盟和区域经济共同体建立了预警系统。"
+    assert missing_types("非洲在这方面建立了什么类似的机制？是谁建立的？", evidence) == set()
+    assert missing_types("Who established the early-warning system in Africa?", evidence) == set()
+    # who holds an office, or leads a group, is a person: an organisation does not answer it
+    assert missing_types("上帝抵抗军的首领是谁？", evidence) == {T.PERSON}
+    assert missing_types("特别顾问叫什么名字？", evidence) == {T.PERSON}
