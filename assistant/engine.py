@@ -315,14 +315,12 @@ class Engine:
         return self.retriever.reports[0].sections
 
     @functools.cached_property
-    def _footnotes(self) -> dict[str, Paragraph]:
-        """The default document's footnote marks, each with the paragraph it belongs to."""
-        document = self._default_document
-        return {note.mark: p for p in self.retriever.paragraphs if p.document == document for note in p.footnotes}
-
-    @functools.cached_property
     def _footnote_places(self) -> dict[str, int]:
-        return {mark: paragraph.number for mark, paragraph in self._footnotes.items()}
+        """The default document's footnote marks, each with the number of the paragraph it belongs to."""
+        document = self._default_document
+        return {
+            note.mark: p.number for p in self.retriever.paragraphs if p.document == document for note in p.footnotes
+        }
 
     def _evidence(self, state: dict[str, Any]) -> Evidence:
         retrieval: Retrieval = state["retrieval"]
@@ -352,8 +350,8 @@ class Engine:
         for section in self._sections:
             if section.number in address.sections:
                 numbers.extend(n for n in section.paragraph_numbers if n not in numbers)
-        notes = [self._footnotes[mark] for mark in address.footnotes]
-        numbers.extend(p.number for p in notes if p.number not in numbers)
+        notes = [self._footnote_places[mark] for mark in address.footnotes]
+        numbers.extend(n for n in dict.fromkeys(notes) if n not in numbers)
         if not numbers:
             return Retrieval([], None, address, True, refusal_text=self._missing_text(question, address))
         paragraphs = [p for n in numbers if (p := self.retriever.paragraph(n)) is not None]
@@ -397,7 +395,7 @@ class Engine:
             if address.missing_sections:
                 parts.append(f"there is no section {', '.join(address.missing_sections)}")
             if address.missing_footnotes:
-                marks = ", ".join(sorted(self._footnotes, key=_mark_order)) or "none"
+                marks = ", ".join(sorted(self._footnote_places, key=_mark_order)) or "none"
                 parts.append(f"there is no footnote {', '.join(address.missing_footnotes)} (its footnotes: {marks})")
             return "; ".join(parts) + "."
         parts = [f"报告共有 {count} 段、{sections} 节"]
@@ -407,7 +405,8 @@ class Engine:
             parts.append("没有" + "、".join(f"第{s}节" for s in address.missing_sections))
         if address.missing_footnotes:
             parts.append(
-                f"只有 {len(self._footnotes)} 个脚注，没有" + "、".join(f"脚注{m}" for m in address.missing_footnotes)
+                f"只有 {len(self._footnote_places)} 个脚注，没有"
+                + "、".join(f"脚注{m}" for m in address.missing_footnotes)
             )
         return "，".join(parts) + "。"
 
@@ -447,19 +446,23 @@ def _mark_order(mark: str) -> tuple[int, str]:
     return (int(mark), mark) if mark.isdigit() else (10**6, mark)
 
 
+def _paragraph_sentences(retriever: Retriever, paragraph: Paragraph) -> list[EvidenceSentence]:
+    """Every sentence of the paragraph's searchable text (its body, then its footnotes), in order, scored 1.0."""
+    _, spans = retriever.sentence_vectors_of(paragraph.key)
+    text = paragraph.searchable_text
+    return [EvidenceSentence(paragraph, text[start:end], int(start), int(end), 1.0) for start, end in spans]
+
+
 def _footnote_sentences(
     retriever: Retriever, paragraphs: list[Paragraph], marks: tuple[str, ...]
 ) -> list[EvidenceSentence]:
     """The 「脚注1：……」 sentences of the named footnotes (after each paragraph's body in its searchable text)."""
-    evidence = []
-    for paragraph in paragraphs:
-        _, spans = retriever.sentence_vectors_of(paragraph.key)
-        body = len(paragraph.plain_text)
-        for start, end in spans:
-            text = paragraph.searchable_text[start:end]
-            if start >= body and any(text.lstrip().startswith(f"脚注{mark}") for mark in marks):
-                evidence.append(EvidenceSentence(paragraph, text, int(start), int(end), 1.0))
-    return evidence
+    return [
+        sentence
+        for paragraph in paragraphs
+        for sentence in _paragraph_sentences(retriever, paragraph)
+        if not sentence.in_body and any(sentence.text.lstrip().startswith(f"脚注{mark}") for mark in marks)
+    ]
 
 
 def _opening_sentences(
@@ -469,13 +472,11 @@ def _opening_sentences(
     「第12段讲了什么」 (`whole`), every sentence of the paragraph's body."""
     evidence = []
     for paragraph in paragraphs[:4]:
-        _, spans = retriever.sentence_vectors_of(paragraph.key)
+        sentences = _paragraph_sentences(retriever, paragraph)
         if whole:
-            spans = [(start, end) for start, end in spans if end <= len(paragraph.plain_text)]  # not its footnotes
-        per_paragraph = len(spans) if whole else 2 if len(paragraphs) == 1 else 1
-        for start, end in spans[:per_paragraph]:
-            text = paragraph.searchable_text[start:end]
-            evidence.append(EvidenceSentence(paragraph, text, int(start), int(end), 1.0))
+            evidence.extend(sentence for sentence in sentences if sentence.in_body)  # not its footnotes
+        else:
+            evidence.extend(sentences[: 2 if len(paragraphs) == 1 else 1])
     return evidence
 
 

@@ -23,6 +23,12 @@ class EvidenceSentence:
     end: int
     score: float
 
+    @property
+    def in_body(self) -> bool:
+        """The sentence is the paragraph's own, not one of the footnotes appended after it (its spans are offsets
+        into `searchable_text`, whose body comes first)."""
+        return self.end <= len(self.paragraph.plain_text)
+
 
 @dataclass(frozen=True)
 class Evidence:

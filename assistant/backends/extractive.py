@@ -72,7 +72,7 @@ def choose_sentences(ranked: list[EvidenceSentence], question: str = "") -> list
     length = len(best.text)
     if question and not expected_types(question) and restates(question, best.text):
         following = sorted(
-            (s for s in ranked if s.paragraph.key == best.paragraph.key and best.end <= s.start and _in_body(s)),
+            (s for s in ranked if s.paragraph.key == best.paragraph.key and best.end <= s.start and s.in_body),
             key=lambda s: s.start,
         )
         _append_in_turn(chosen, following[:FOLLOWING], length, MAX_CHARS)
@@ -106,7 +106,7 @@ def _with_list_items(
             for s in ranked
             if s.paragraph.key in listed
             and (s.paragraph.key, s.start) not in taken
-            and _in_body(s)
+            and s.in_body
             and _LIST_ITEM.match(s.text)
         ),
         key=lambda s: s.start,
@@ -114,11 +114,6 @@ def _with_list_items(
     added = list(chosen)
     _append_in_turn(added, siblings, length, LIST_CHARS)
     return added
-
-
-def _in_body(sentence: EvidenceSentence) -> bool:
-    """The sentence is the paragraph's own, not one of the footnotes appended after it."""
-    return sentence.end <= len(sentence.paragraph.plain_text)
 
 
 def _append_in_turn(
