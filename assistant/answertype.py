@@ -142,7 +142,6 @@ _ASKS_FOUNDER = re.compile(
     r"|\bwho (?:established|set up|created|founded|developed|launched|built)\b",
     re.IGNORECASE,
 )
-_FOUNDER = "founder"  # pseudo-kind of `_instances`: a person or an organisation
 _ORGANISATION = re.compile(r"(?:组织|联盟|共同体|委员会|理事会|办公室|机构|政府|法院|小组|秘书处|安理会|联合国)$")
 _PERSON_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}")
 # Continents and world regions: not the answer to 「哪个城市」「哪个国家」「在哪里」 (「拉丁美洲」, 「西非」).
@@ -180,9 +179,9 @@ def _new_instances(kind: AnswerType, question: str, evidence: str) -> set[str]:
     question, evidence = compact(question), compact(evidence)
     if kind is AnswerType.QUANTITY and not durations_count:
         evidence = _DURATION.sub(" ", evidence)
-    if kind is AnswerType.PERSON and _ASKS_FOUNDER.search(question):
-        kind = _FOUNDER  # 「是谁建立的」 "who set it up": an organisation answers it too
     found = _instances(kind, evidence) - _instances(kind, question)
+    if kind is AnswerType.PERSON and _ASKS_FOUNDER.search(question):  # 「是谁建立的」: an organisation answers it too
+        found |= _organisations(evidence) - _organisations(question)
     if kind is AnswerType.DAY and (month := _asked_month(question)):
         found = {day for day in found if day.startswith(month + "月")}  # 「7月几号」 wants a day of July
     if asked:  # 「第几条」 wants 「第二条」, not 「第七章」
@@ -222,7 +221,7 @@ def _month_digits(month: str) -> str:
     return str(10 * (_CHINESE_DIGITS.get(tens, 1) if tens else 1) + _CHINESE_DIGITS.get(units, 0))
 
 
-def _instances(kind: AnswerType | str, text: str) -> set[str]:
+def _instances(kind: AnswerType, text: str) -> set[str]:
     if kind is AnswerType.IDENTIFIER:
         return {re.sub(r"\s", "", m) for m in _IDENTIFIER.findall(text)}
     if kind is AnswerType.ORDINAL:  # 「第1973(2011)号」 is a document number
@@ -237,8 +236,6 @@ def _instances(kind: AnswerType | str, text: str) -> set[str]:
         return {number + classifier for number, classifier in _COUNT.findall(stripped)}
     if kind is AnswerType.PERSON:
         return set(_PERSON_NAME.findall(text)) | _titled_names(text)
-    if kind == _FOUNDER:
-        return _instances(AnswerType.PERSON, text) | _organisations(text)
     if kind is AnswerType.VOTE:
         return set(_VOTE_RECORD.findall(text))
     return _places(text)
