@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from eval.gold import DEFAULT_GOLD, SPLITS, GoldError, check_paragraphs, display_path, load_gold
+from eval.gold import DEFAULT_GOLD, SPLITS, TRAIN_SPLITS, GoldError, check_paragraphs, display_path, load_gold
 from eval.regression import (
     TOLERANCES_FILE,
     BaselineError,
@@ -45,8 +45,9 @@ def parser() -> argparse.ArgumentParser:
     source.add_argument(
         "--split",
         choices=sorted(SPLITS),
-        help="a named split: dev = eval/gold.jsonl, heldout = eval/heldout.jsonl; fresh, fresh2 … fresh7 = "
-        "eval/fresh*.jsonl, each written blind; `eval tune` learns from all but fresh7",
+        help=f"a named split: dev = eval/gold.jsonl, heldout = eval/heldout.jsonl; fresh, fresh2 … = "
+        f"eval/fresh*.jsonl, each written blind; `eval tune` learns from all but "
+        f"{', '.join(name for name in SPLITS if name not in TRAIN_SPLITS)}",
     )
     p.add_argument("--backend", help="answer backend (default: ASSISTANT_LLM, else extractive)")
     p.add_argument("--json", type=Path, metavar="OUT", help="write the run as JSON to OUT")
