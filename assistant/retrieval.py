@@ -5,7 +5,8 @@ Each signal is scaled to [0, 1] across the candidates of one query and they are 
 weights learned on the pooled gold splits (`assistant/data/fusion.json`, written by
 `python -m eval tune`). English questions share no words with a Chinese report: their lexical signal
 is BM25 over the Chinese words a CC-CEDICT bridge gives for their English words (`index/bridge.py`),
-with its own learned weights.
+with its own learned weights. A Chinese question's words that no paragraph uses are looked for by BM25 as their
+thesaurus synonyms too (`index/synonyms.py`: 「学界」 as 「学术界」).
 
 A question that asks for a kind of answer (a document number, a date, a name: `assistant/answertype.py`)
 may have its first place changed: when the best paragraph holds no answer of that kind, the best of the next
@@ -30,6 +31,7 @@ from index.embeddings import E5Embeddings
 from index.normalize import cjk_share
 from index.parser import Paragraph, Report
 from index.store import StoredIndex
+from index.synonyms import expand
 from index.tokenize import character_bigrams, tokenize
 
 FUSION_FILE = Path(__file__).with_name("data") / "fusion.json"
@@ -138,8 +140,8 @@ class Retriever:
         tokens = tokenize(query)
         chinese = cjk_share(query) >= 0.3
         concepts = [] if chinese else english_concepts(query, self.stored.bridge, self.vocabulary, keep_unknown=True)
-        if chinese:
-            lexical = _bm25_scores(self.bm25, self.vocabulary, tokens, count)
+        if chinese:  # words the report never uses are also looked for as its synonyms (`index.synonyms`)
+            lexical = _bm25_scores(self.bm25, self.vocabulary, tokens + expand(tokens, self.vocabulary), count)
             characters = _bm25_scores(self.bigram_bm25, self.bigram_vocabulary, character_bigrams(query), count)
         else:
             lexical = self._bridged_bm25(concepts)
