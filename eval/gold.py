@@ -23,6 +23,9 @@ DEFAULT_GOLD = EVAL_DIR / "gold.jsonl"
 SPLITS: dict[str, Path] = {
     "dev": DEFAULT_GOLD,
     **{name: EVAL_DIR / f"{name}.jsonl" for name in ("heldout", "fresh", *(f"fresh{n}" for n in range(2, 12)))},
+    # 70 questions of one form, 「报告为什么主张……」「秘书长是否支持……」: 50 about a stance the report takes, in the
+    # asker's words, and 20 whose premise it never states; written blind by a helper to measure that form
+    "stance": EVAL_DIR / "stance.jsonl",
 }
 # What `python -m eval tune` learns from (eval/tune.py): every split whose misses have been read while changing
 # the code, 482 questions, 167 unanswerable. A split written later stays out, so that it measures questions
