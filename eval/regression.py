@@ -200,33 +200,35 @@ def _deltas(
     return deltas
 
 
-# Shares of the answered questions whose count is what a zero tolerance protects: when fewer questions are answered
-# (one more refused), the same count is a larger share without the assistant being any less grounded.
-_COUNTED_SHARES: dict[str, Callable[[dict[str, Any]], bool]] = {
-    "no_citation_rate": lambda item: not item.get("citations"),
-    "answers_with_violations": lambda item: bool(item.get("violations")),
+# Shares whose count is what a zero tolerance protects: when fewer questions are answered (one more refused), or
+# an answer shrinks (fewer sentences scored), the same count is a larger share without the assistant being any
+# less grounded. Each entry counts, in one answered item, what the share counts.
+_COUNTED_SHARES: dict[str, Callable[[dict[str, Any]], int]] = {
+    "no_citation_rate": lambda item: int(not item.get("citations")),
+    "answers_with_violations": lambda item: int(bool(item.get("violations"))),
+    "unsupported_sentence_rate": lambda item: len(item.get("unsupported") or ()),
 }
 
 
-def _answered_count(run: dict[str, Any], holds: Callable[[dict[str, Any]], bool]) -> int | None:
+def _answered_count(run: dict[str, Any], count: Callable[[dict[str, Any]], int]) -> int | None:
     items = run.get("items")
     if not items:
         return None
-    return sum(1 for item in items if not item.get("refused") and not item.get("error") and holds(item))
+    return sum(count(item) for item in items if not item.get("refused") and not item.get("error"))
 
 
 def _counts_held(
     delta: MetricDelta, current: dict[str, Any], baseline: dict[str, Any]
 ) -> tuple[MetricDelta, str | None]:
-    """A share of `_COUNTED_SHARES` that rose only because fewer questions were answered is "worse", not
-    "regressed": its count of answers did not grow (1 of 97 → 1 of 96)."""
-    holds = _COUNTED_SHARES.get(delta.name)
-    if delta.status != "regressed" or holds is None:
+    """A share of `_COUNTED_SHARES` that rose while its count did not grow is "worse", not "regressed": 1
+    answer without a citation of 97 → 1 of 96; 6 unsupported sentences of 179 → 6 of 173."""
+    count = _COUNTED_SHARES.get(delta.name)
+    if delta.status != "regressed" or count is None:
         return delta, None
-    after, before = _answered_count(current, holds), _answered_count(baseline, holds)
+    after, before = _answered_count(current, count), _answered_count(baseline, count)
     if after is None or before is None or after > before:
         return delta, None
-    note = f"{delta.name} rose only because fewer questions were answered ({after} such answers, {before} before)"
+    note = f"{delta.name} rose but its count did not grow ({after}, {before} before): fewer answered or scored"
     return replace(delta, status="worse"), note
 
 

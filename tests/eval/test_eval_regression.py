@@ -99,10 +99,25 @@ def test_a_share_that_rose_only_because_fewer_were_answered_does_not_fail() -> N
     comparison = compare(_run({"no_citation_rate": 1 / 3}, fewer), before, tolerances)
     assert not comparison.regressed
     assert next(d for d in comparison.metrics if d.name == "no_citation_rate").status == "worse"
-    assert any("fewer questions were answered" in note for note in comparison.notes)
+    assert any("count did not grow" in note for note in comparison.notes)
     more = copy.deepcopy(items)
     more[1]["citations"] = []
     assert compare(_run({"no_citation_rate": 0.5}, more), before, tolerances).regressed
+
+
+def test_unsupported_sentences_are_judged_by_their_count() -> None:
+    """1 unsupported sentence of 4 scored, then the same one of 2 (another answer got shorter): the share rose
+    from 0.25 to 0.5, the count did not; a second unsupported sentence does fail."""
+    tolerances = load_tolerances()
+    items = [_item(i, 1, True) for i in "ab"]
+    items[0]["unsupported"] = ["一句没有依据的话。"]
+    before = _run({"unsupported_sentence_rate": 0.25}, items)
+    comparison = compare(_run({"unsupported_sentence_rate": 0.5}, copy.deepcopy(items)), before, tolerances)
+    assert not comparison.regressed
+    assert next(d for d in comparison.metrics if d.name == "unsupported_sentence_rate").status == "worse"
+    more = copy.deepcopy(items)
+    more[1]["unsupported"] = ["另一句。"]
+    assert compare(_run({"unsupported_sentence_rate": 0.5}, more), before, tolerances).regressed
 
 
 def test_a_baseline_from_another_gold_set_is_refused(tmp_path: Path) -> None:
