@@ -43,13 +43,23 @@ from index.embeddings import E5Embeddings
 from index.normalize import strip_control_characters
 from index.parser import Paragraph
 from index.store import ChromaTarget, load_index
+from index.tokenize import segment, stopwords
 
 log = logging.getLogger(__name__)
 FOLLOW_UP_BOOST = 0.15
+# A word that points back to the conversation: a pronoun or demonstrative (not 「其他」「应该」「因此」「此前」「那么」
+# 「这份报告」 "this report"), or an elliptical 「……呢？」 "what about …"; `_is_follow_up` reads only the first
+# clause, as a later one points back into the question itself (「……操作性预防？它们分别和……挂钩？」).
 _FOLLOW_UP = re.compile(
-    r"(它|他们|她们|他|她|其|该|此|这|那|上述|前者|后者|后来|还有|另外|那么|为什么|\b(it|its|they|them|their|this|that|these|those|he|she|his|her)\b)",
+    r"它|他们|她们|(?<!其)他(?![国人])|她|(?<![尤极])其(?!他|次|实)|(?<!应)该(?![不怎])|(?<![因彼如从由])此(?![外前后])|"
+    r"这(?!份报告|篇报告|份文件|个报告)|那(?!么)|上述|前者|后者|别的|呢[？?！!。\s]*$|"
+    r"\b(?:it|its|they|them|their|these|those|he|she|his|her|this(?! report| document)|what about|how about|"
+    r"anything else)\b",
     re.IGNORECASE,
 )
+_FIRST_CLAUSE = re.compile(r"[^，,。？?！!；;：:]*")
+# a question this short naming at most one thing of its own (「为什么？」「有哪些例子？」) continues the conversation
+SHORT_FOLLOW_UP_CHARS = 12
 # a paragraph of this report is at most a few hundred characters (478 the longest): asked what it says, it is quoted
 WHOLE_PARAGRAPH_CHARS = 600
 _ONLY_ASKS_CONTENT = re.compile(
@@ -209,7 +219,7 @@ class Engine:
             rewritten = None
         if rewritten:
             return Condensed(rewritten, boost, rewritten_by_model=True)
-        if _FOLLOW_UP.search(question) or len(question) <= 12:
+        if _is_follow_up(question):
             return Condensed(f"{previous.question} {question}", boost)
         return Condensed(question)
 
@@ -421,6 +431,20 @@ class Engine:
         listed = "、".join(f"第{h.paragraph.number}段（{h.paragraph.section_title}）" for h in nearest)
         reason = f"，{reason}" if reason else ""  # no brackets: 「（…段…）」 would read as a citation
         return f"{REFUSAL_PREFIX_ZH}这个问题{reason}。最接近的段落是：{listed}。"
+
+
+def _is_follow_up(question: str) -> bool:
+    """A question that reads on from the previous turn: a word pointing back in its first clause (「它决定……」,
+    「其中哪一种……」, 「那欧洲呢？」), or a short one with at most one word of its own (「为什么？」). Not a question
+    that only contains 「为什么」 or 「这份报告」, nor a short one about something else (「红烧肉怎么做才能不油腻？」):
+    asked after another question, those were read together with it and lost their own paragraph."""
+    first = _FIRST_CLAUSE.match(question.strip()).group()
+    if any(match.start() < len(first) for match in _FOLLOW_UP.finditer(question.strip())):
+        return True
+    if len(question) > SHORT_FOLLOW_UP_CHARS:
+        return False
+    stop = stopwords()
+    return len({word for word in segment(question) if word not in stop and re.search(r"\w", word)}) <= 1
 
 
 def _absent_note(names: tuple[str, ...], chinese: bool, rest: bool) -> str:

@@ -43,6 +43,35 @@ def test_follow_up_uses_the_previous_turn(engine) -> None:
     assert "分析框架" in result.answer
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "学界的支持对保护责任为什么重要？",  # 「为什么」 is not a word pointing back
+        "报告如何区分结构性预防和操作性预防？它们分别和战略的哪个支柱挂钩？",  # 「它们」: the question's own
+        "这份报告的文件编号是什么？",  # 「这份报告」 is the report
+        "红烧肉怎么做才能不油腻？",  # short, but about something of its own: still refused
+    ],
+)
+def test_a_new_question_after_another_is_answered_as_if_asked_first(engine, question: str) -> None:
+    """A chat carries every earlier turn; a question that does not read on from the last one is not mixed with it
+    (asked after the vote question, the first of these was answered from paragraph 30 on resolution 1973)."""
+    first = engine.ask("安理会第1973(2011)号决议通过时的表决结果如何？")
+    after = engine.ask(question, [Turn(first.question, first.answer, tuple(first.citations))])
+    alone = engine.ask(question)
+    assert after.standalone_question == question
+    assert [r.paragraph.number for r in after.retrieved] == [r.paragraph.number for r in alone.retrieved]
+    assert (after.refused, after.citations) == (alone.refused, alone.citations)
+
+
+@pytest.mark.parametrize(
+    "question", ["它决定采用什么框架？", "为什么？", "那欧洲呢？", "还有别的吗？", "What about Europe?"]
+)
+def test_words_pointing_back_or_a_bare_short_question_read_on(engine, question: str) -> None:
+    first = engine.ask("非洲联盟智者小组能发挥什么作用？")
+    result = engine.ask(question, [Turn(first.question, first.answer, tuple(first.citations))])
+    assert result.standalone_question == f"{first.question} {question}"
+
+
 def test_english_question_gets_english_preface_and_chinese_sentences(engine) -> None:
     result = engine.ask("What role can the African Union Panel of the Wise play?")
     assert result.language == "en"
