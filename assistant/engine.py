@@ -48,13 +48,15 @@ from index.tokenize import segment, stopwords
 log = logging.getLogger(__name__)
 FOLLOW_UP_BOOST = 0.15
 # A word that points back to the conversation: a pronoun or demonstrative (not 「其他」「应该」「因此」「此前」「那么」
-# 「这份报告」 "this report"), or an elliptical 「……呢？」 "what about …"; `_is_follow_up` reads only the first
-# clause, as a later one points back into the question itself (「……操作性预防？它们分别和……挂钩？」).
+# 「这份报告」 "this report"), an elliptical 「……呢？」 "what about …", or an opening that continues (「另外……」
+# 「那么……」 "And …"); `_is_follow_up` reads only the first clause, as a later one points back into the question
+# itself (「……操作性预防？它们分别和……挂钩？」).
 _FOLLOW_UP = re.compile(
     r"它|他们|她们|(?<!其)他(?![国人])|她|(?<![尤极])其(?!他|次|实)|(?<!应)该(?![不怎])|(?<![因彼如从由])此(?![外前后])|"
     r"这(?!份报告|篇报告|份文件|个报告)|那(?!么)|上述|前者|后者|别的|呢[？?！!。\s]*$|"
     r"\b(?:it|its|they|them|their|these|those|he|she|his|her|this(?! report| document)|what about|how about|"
-    r"anything else)\b",
+    r"anything else)\b|"
+    r"^(?:另外|还有|此外|那么|而且|并且|同样|具体)|^(?:and|also|so)\b",
     re.IGNORECASE,
 )
 _FIRST_CLAUSE = re.compile(r"[^，,。？?！!；;：:]*")

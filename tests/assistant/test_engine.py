@@ -64,7 +64,16 @@ def test_a_new_question_after_another_is_answered_as_if_asked_first(engine, ques
 
 
 @pytest.mark.parametrize(
-    "question", ["它决定采用什么框架？", "为什么？", "那欧洲呢？", "还有别的吗？", "What about Europe?"]
+    "question",
+    [
+        "它决定采用什么框架？",
+        "为什么？",
+        "那欧洲呢？",
+        "还有别的吗？",
+        "另外还有什么措施？",
+        "What about Europe?",
+        "And in Asia?",
+    ],
 )
 def test_words_pointing_back_or_a_bare_short_question_read_on(engine, question: str) -> None:
     first = engine.ask("非洲联盟智者小组能发挥什么作用？")
