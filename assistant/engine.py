@@ -43,7 +43,7 @@ from index.embeddings import E5Embeddings
 from index.normalize import strip_control_characters
 from index.parser import Paragraph
 from index.store import ChromaTarget, load_index
-from index.tokenize import segment, stopwords
+from index.tokenize import content_words
 
 log = logging.getLogger(__name__)
 FOLLOW_UP_BOOST = 0.15
@@ -440,13 +440,11 @@ def _is_follow_up(question: str) -> bool:
     「其中哪一种……」, 「那欧洲呢？」), or a short one with at most one word of its own (「为什么？」). Not a question
     that only contains 「为什么」 or 「这份报告」, nor a short one about something else (「红烧肉怎么做才能不油腻？」):
     asked after another question, those were read together with it and lost their own paragraph."""
-    first = _FIRST_CLAUSE.match(question.strip()).group()
-    if any(match.start() < len(first) for match in _FOLLOW_UP.finditer(question.strip())):
+    question = question.strip()
+    first = _FIRST_CLAUSE.match(question).group()
+    if any(match.start() < len(first) for match in _FOLLOW_UP.finditer(question)):
         return True
-    if len(question) > SHORT_FOLLOW_UP_CHARS:
-        return False
-    stop = stopwords()
-    return len({word for word in segment(question) if word not in stop and re.search(r"\w", word)}) <= 1
+    return len(question) <= SHORT_FOLLOW_UP_CHARS and len(set(content_words(question))) <= 1
 
 
 def _absent_note(names: tuple[str, ...], chinese: bool, rest: bool) -> str:

@@ -56,7 +56,7 @@ from assistant.tuned import load_tuned
 from index.bridge import absent_english_names, english_concepts, english_coverage, unknown_chinese_names
 from index.normalize import compact, is_cjk_char
 from index.parser import corpus_text
-from index.tokenize import segment, stopwords
+from index.tokenize import content_words, segment, stopwords
 
 # "how many special advisers does…": the counted thing is the noun phrase before the verb, and its last word is
 # the noun ("advisers", not "special"); without an auxiliary verb to end the phrase ("how many refugees fled?"),
@@ -219,8 +219,7 @@ def topic_words(retriever: Retriever, topic: str | None, chinese: bool) -> list[
     if not topic:
         return []
     if chinese:
-        stop = stopwords()
-        return [[compact(w)] for w in segment(topic) if w not in stop and re.search(r"\w", w)]
+        return [[compact(w)] for w in content_words(topic)]
     return english_concepts(topic, retriever.stored.bridge, retriever.vocabulary, keep_unknown=True)
 
 

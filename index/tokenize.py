@@ -42,6 +42,12 @@ def segment(text: str) -> list[str]:
     return [word for word in _jieba().lcut(normalize(text)) if word.strip()]
 
 
+def content_words(text: str) -> list[str]:
+    """Plain jieba words of the normalised text without stopwords or punctuation (what a phrase names)."""
+    stop = stopwords()
+    return [word for word in segment(text) if word not in stop and _TOKEN_CHARS.search(word)]
+
+
 def tag(text: str) -> list[tuple[str, str]]:
     """jieba's words of the text with their part-of-speech flags (`nr` person, `ns` place, …)."""
     from jieba import posseg
